@@ -1,0 +1,276 @@
+/**
+ * Group one case under a compiled CHS-DRG scheme.
+ *
+ *   read codes (intern, translate) → patient check → code checks
+ *   → MDCs in evaluation order → ADRG rules of an entered MDC in order
+ *   → splits of the matched rule in order → result
+ *
+ * One walk serves every semantics version; what differs is in
+ * semantics/*.ts and in the data (`on_no_adrg`, `section`, QY codes).
+ * The walk allocates nothing but the result object unless a trace is asked
+ * for; each trace hook is a null check.
+ */
+import type { CodeTable } from './codes.js';
+import { NO_CODE } from './codes.js';
+import { computeComplications } from './complications.js';
+import { EMPTY_SLOT, type CaseContext } from './context.js';
+import type { Semantics } from './format.js';
+import { type CcLevel, type GroupResult, type GroupStatus, NO_DRG, NONE, type Note } from './result.js';
+import type { CompiledScheme } from './scheme.js';
+import { chsDrg1 } from './semantics/chs-drg-1.js';
+import { chsDrg20 } from './semantics/chs-drg-2.0.js';
+import type { SemanticsRules } from './semantics/types.js';
+import { TraceRecorder } from './trace.js';
+
+const RULES: Record<Semantics, SemanticsRules> = { 'chs-drg-1': chsDrg1, 'chs-drg-2.0': chsDrg20 };
+
+/** The case fields grouping reads. Missing numbers may be null or absent. */
+export interface GroupInput {
+  readonly id?: string | null;
+  readonly sex?: number | null;
+  readonly age?: number | null;
+  readonly age_days?: number | null;
+  readonly birth_weight?: number | null;
+  readonly los?: number | null;
+  readonly discharge?: number | null;
+  readonly vent_hours?: number | null;
+  /** Diagnosis codes, principal first. Items are trimmed; empty items are ignored. */
+  readonly diagnoses: readonly string[];
+  /** Procedure codes, principal first. */
+  readonly procedures?: readonly string[] | null;
+}
+
+export interface GroupOptions {
+  /** Record the ordered decision steps in `result.trace` (default false). */
+  readonly trace?: boolean;
+  /** Apply the scheme's dx_code_map / proc_code_map before grouping (default false). */
+  readonly translate?: boolean;
+}
+
+const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
+
+/** Group one case. Never throws for bad case data: problems become `invalid` with reasons. */
+export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupOptions): GroupResult {
+  const c = s.ctx;
+  const rec = options !== undefined && options.trace === true ? new TraceRecorder() : null;
+  const translation = options !== undefined && options.translate === true ? s.translation : undefined;
+  const diagnoses = input.diagnoses;
+  const procedures = input.procedures ?? NONE;
+  c.reset(diagnoses.length, procedures.length);
+  c.sex = num(input.sex);
+  c.age = num(input.age);
+  c.age_days = num(input.age_days);
+  c.birth_weight = num(input.birth_weight);
+  c.los = num(input.los);
+  c.discharge = num(input.discharge);
+  c.vent_hours = num(input.vent_hours);
+  c.nDx = readCodes(c, s.dx, translation?.dx, diagnoses, c.dx, c.dxRaw, 'diagnoses');
+  c.nPx = readCodes(c, s.px, translation?.px, procedures, c.px, c.pxRaw, 'procedures');
+  if (rec !== null) recordInput(rec, c, s);
+
+  const rules = RULES[s.semantics];
+  const invalid = rules.checkPatient(c);
+  if (rec !== null) rec.add({ kind: 'check', name: 'patient information', ok: invalid === null, says: invalid === null ? describePatient(c) : invalid.map((n) => n.message).join('; ') });
+  if (invalid !== null) return finish(s, c, input, 'invalid', invalid, rec);
+
+  const codeProblem = rules.checkCodes(c, s);
+  if (c.nPx > 0 && c.px[0] === EMPTY_SLOT) {
+    c.warn({ code: 'principal_px.emptied', field: 'procedures', message: `principal procedure ${c.pxCode(0)} may not be principal: its slot is left empty` });
+  }
+  if (rec !== null && s.semantics !== 'chs-drg-1') {
+    rec.add({ kind: 'check', name: 'code checks', ok: codeProblem === null, says: codeProblem === null ? (c.nPx > 0 && c.px[0] === EMPTY_SLOT ? `principal procedure ${c.pxCode(0)} is not allowed as principal: slot emptied` : '') : codeProblem.map((n) => n.message).join('; ') });
+  }
+  if (codeProblem !== null) return finish(s, c, input, 'ungroupable', codeProblem, rec);
+
+  return finish(s, c, input, select(s, c, rules, rec), NONE, rec);
+}
+
+/**
+ * Walk MDCs → ADRG rules → splits. Leaves the MDC / rule / split reached in
+ * the context and returns the status.
+ */
+function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: TraceRecorder | null): GroupStatus {
+  // Rows of the principal diagnosis and procedure, for the inline prefilters:
+  // most MDC entries and ADRG rules fail on one bit of one of these two rows,
+  // without a call into their compiled predicate.
+  const dxWords = s.dxMatrix.words;
+  const pxWords = s.pxMatrix.words;
+  const dx0 = c.nDx > 0 ? c.dx[0]! : -1;
+  const px0 = c.nPx > 0 ? c.px[0]! : -1;
+  const dxRow = dx0 >= 0 ? dx0 * s.dxMatrix.stride : -1;
+  const pxRow = px0 >= 0 ? px0 * s.pxMatrix.stride : -1;
+  const mdcs = s.mdcs;
+  for (let m = 0; m < mdcs.length; m++) {
+    const mdc = mdcs[m]!;
+    const k = mdc.preKind;
+    const entered =
+      (k === 0 ||
+        (k === 1 && dxRow >= 0 && ((dxWords[dxRow + mdc.preWord]! >>> mdc.preBit) & 1) === 1) ||
+        (k === 2 && pxRow >= 0 && ((pxWords[pxRow + mdc.preWord]! >>> mdc.preBit) & 1) === 1)) &&
+      mdc.entry.test(c);
+    if (rec !== null) rec.add({ kind: 'mdc', mdc: mdc.mdc, name: mdc.name, entered, why: mdc.entry.explain(c) });
+    if (!entered) continue;
+    const rs = mdc.rules;
+    for (let r = 0; r < rs.length; r++) {
+      const rule = rs[r]!;
+      const rk = rule.preKind;
+      const matched =
+        (rk === 0 ||
+          (rk === 1 && dxRow >= 0 && ((dxWords[dxRow + rule.preWord]! >>> rule.preBit) & 1) === 1) ||
+          (rk === 2 && pxRow >= 0 && ((pxWords[pxRow + rule.preWord]! >>> rule.preBit) & 1) === 1)) &&
+        rule.cond.test(c);
+      if (rec !== null) rec.add({ kind: 'adrg', mdc: mdc.mdc, rule: rule.ruleId, adrg: rule.adrg, section: rule.section, matched, why: rule.cond.explain(c) });
+      if (!matched) continue;
+      c.mdc = mdc;
+      c.rule = rule;
+      if (rules.ambiguousQy && rule.section === 'medical' && c.nPx > 0 && c.px[0] !== EMPTY_SLOT && mdc.qyCode !== null) {
+        if (rec !== null) rec.add({ kind: 'ambiguous', mdc: mdc.mdc, qy: mdc.qyCode, says: `ADRG ${rule.adrg} is medical but the case has principal procedure ${c.pxCode(0)}: ambiguous group ${mdc.qyCode}` });
+        return 'ambiguous';
+      }
+      const splits = rule.splits;
+      for (let q = 0; q < splits.length; q++) {
+        const split = splits[q]!;
+        const ok = split.cond.test(c);
+        if (rec !== null) rec.add({ kind: 'split', drg: split.drg, split: split.split, matched: ok, why: split.cond.explain(c) });
+        if (ok) {
+          c.split = split;
+          return 'grouped';
+        }
+      }
+      if (rec !== null) rec.add({ kind: 'fallback', drg: rule.fallback.drg, says: `no split of rule ${rule.ruleId} holds: the rule's fallback code ${rule.fallback.drg} is the DRG` });
+      return 'grouped';
+    }
+    if (rec !== null) rec.add({ kind: 'mdc-exhausted', mdc: mdc.mdc, then: mdc.onNoAdrg });
+    if (mdc.onNoAdrg === 'stop') {
+      c.mdc = mdc;
+      return 'ungroupable';
+    }
+  }
+  return 'ungroupable';
+}
+
+/** Build the result object from where selection ended. */
+function finish(s: CompiledScheme, c: CaseContext, input: GroupInput, status: GroupStatus, reasons: readonly Note[], rec: TraceRecorder | null): GroupResult {
+  const mdc = c.mdc;
+  const rule = c.rule;
+  const split = c.split;
+  let adrg: string | null = null;
+  let drg = NO_DRG;
+  let drgName = '';
+  let ccLevel: CcLevel = 'none';
+  let ccDx: string | null = null;
+  if (status === 'grouped') {
+    adrg = rule!.adrg;
+    if (split !== null) {
+      drg = split.drg;
+      drgName = split.name;
+      if (split.split !== 'ALWAYS') {
+        if (!c.ccDone) computeComplications(c, s.complications);
+        if (c.mccPos >= 0) {
+          ccLevel = 'MCC';
+          ccDx = c.dxCode(c.mccPos);
+        } else if (split.split === 'MCC_OR_CC' && c.ccPos >= 0) {
+          ccLevel = 'CC';
+          ccDx = c.dxCode(c.ccPos);
+        }
+      }
+    } else {
+      drg = rule!.fallback.drg;
+      drgName = rule!.fallback.name;
+    }
+  } else if (status === 'ambiguous') {
+    adrg = drg = mdc!.qyCode!;
+    drgName = s.drgs.get(drg)?.name ?? '';
+  } else if (reasons === NONE) {
+    reasons = [
+      mdc === null
+        ? { code: 'mdc.none', message: 'no MDC takes this case (no entry condition holds with a matching ADRG rule)' }
+        : { code: 'adrg.none', message: `the case belongs to ${mdc.mdc}, but none of its ADRG rules matches` },
+    ];
+  }
+  const trace = rec === null ? undefined : (rec.add({ kind: 'result', status, drg, says: resultSentence(status, mdc?.mdc ?? null, adrg, drg, drgName, reasons, ccLevel, ccDx) }), rec.steps);
+  return {
+    id: input.id ?? '',
+    status,
+    mdc: status === 'invalid' ? null : (mdc?.mdc ?? null),
+    adrg,
+    drg,
+    drgName,
+    ccLevel,
+    ccDx,
+    reasons,
+    warnings: c.warnings ?? NONE,
+    translations: c.translations ?? NONE,
+    trace,
+  };
+}
+
+/**
+ * Intern a code list into `ids`/`texts`, skipping empty items, translating
+ * when a map is given, and warning about codes outside the dictionary.
+ * Returns the number of codes kept.
+ */
+export function readCodes(c: CaseContext, table: CodeTable, map: Int32Array | undefined, codes: readonly string[], ids: Int32Array, raw: string[], field: 'diagnoses' | 'procedures'): number {
+  let n = 0;
+  const known = table.dictionarySize;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    let id = table.lookup(code);
+    if (id === NO_CODE) {
+      if (code.trim() === '') continue; // empty list items are ignored
+    } else if (map !== undefined && map[id]! >= 0) {
+      const to = map[id]!;
+      (c.translations ??= []).push({ field, position: n + 1, from: table.codes[id]!, to: table.codes[to]! });
+      id = to;
+    }
+    // Dictionary codes hold the lowest ids (see CodeTable.dictionarySize).
+    if (id >= known || id < 0) {
+      const what = field === 'diagnoses' ? 'diagnosis' : 'procedure';
+      const text = id >= 0 ? table.codes[id]! : code.trim();
+      c.warn({
+        code: field === 'diagnoses' ? 'dx.unknown' : 'px.unknown',
+        field,
+        message: id === NO_CODE ? `${what} ${n + 1} "${text}" is not a code of this scheme` : `${what} ${n + 1} "${text}" is not in the scheme's dictionary (it is used by the scheme's lists)`,
+      });
+    }
+    ids[n] = id;
+    // Raw spellings are kept; canonical ones are derived from ids when needed.
+    // Entries past n stay stale: truncating an array is a slow runtime call.
+    raw[n] = code;
+    n++;
+  }
+  return n;
+}
+
+function describePatient(c: CaseContext): string {
+  const parts = [
+    `sex ${c.sex === c.sex ? c.sex : 'missing'}`,
+    `age ${c.age === c.age ? c.age : 'missing'}`,
+  ];
+  if (c.age_days === c.age_days) parts.push(`age_days ${c.age_days}`);
+  if (c.birth_weight === c.birth_weight) parts.push(`birth_weight ${c.birth_weight} g`);
+  parts.push(`${c.nDx} diagnos${c.nDx === 1 ? 'is' : 'es'}`, `${c.nPx} procedure${c.nPx === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function recordInput(rec: TraceRecorder, c: CaseContext, s: CompiledScheme): void {
+  const show = (table: CodeTable, ids: Int32Array, code: (i: number) => string, n: number): string =>
+    n === 0 ? 'none' : Array.from({ length: n }, (_, i) => (ids[i]! >= 0 ? table.label(ids[i]!) : `${code(i)} (unknown)`)).join('; ');
+  rec.add({ kind: 'input', says: `diagnoses (principal first): ${show(s.dx, c.dx, (i) => c.dxCode(i), c.nDx)}` });
+  rec.add({ kind: 'input', says: `procedures (principal first): ${show(s.px, c.px, (i) => c.pxCode(i), c.nPx)}` });
+  for (const t of c.translations ?? NONE) rec.add({ kind: 'input', says: `translated ${t.field === 'diagnoses' ? 'diagnosis' : 'procedure'} ${t.position}: ${t.from} → ${t.to}` });
+  for (const w of c.warnings ?? NONE) rec.add({ kind: 'input', says: `warning: ${w.message}` });
+}
+
+function resultSentence(status: GroupStatus, mdc: string | null, adrg: string | null, drg: string, name: string, reasons: readonly Note[], cc: CcLevel, ccDx: string | null): string {
+  switch (status) {
+    case 'grouped':
+      return `result: DRG ${drg}${name ? ` ${name}` : ''} (${mdc}, ADRG ${adrg}${cc !== 'none' ? `, ${cc} from ${ccDx}` : ''})`;
+    case 'ambiguous':
+      return `result: ambiguous group ${drg} (${mdc})`;
+    case 'ungroupable':
+      return `result: ungroupable (DRG ${NO_DRG}${mdc !== null ? `, ${mdc}` : ''}) — ${reasons.map((r) => r.message).join('; ')}`;
+    case 'invalid':
+      return `result: invalid (DRG ${NO_DRG}) — ${reasons.map((r) => r.code).join(', ')}`;
+  }
+}
