@@ -24,7 +24,65 @@ export class CodeTable {
   /** Upper-case forms → id, consulted only when the exact spelling misses. */
   private readonly folded = new Map<string, number>();
 
+  /**
+   * After {@link freeze}: an open-addressing hash table over the packed,
+   * upper-cased characters of every code, hashed and compared case-folded.
+   * Case codes arrive as fresh strings from the CSV parser, whose V8 hash is
+   * not cached yet; hashing their char codes here and comparing packed chars
+   * beats Map.get on them, needs no toUpperCase for lower-case input, and
+   * touches two compact typed arrays.
+   */
+  private slots: Int32Array | undefined;
+  private chars = new Uint16Array(0);
+  private keyStart = new Int32Array(0);
+  private mask = 0;
+
   constructor(readonly system: 'dx' | 'px') {}
+
+  /** Build the look-up table; call once every code is interned. */
+  freeze(): void {
+    const n = this.codes.length;
+    let total = 0;
+    for (const k of this.codes) total += k.length;
+    this.chars = new Uint16Array(total);
+    this.keyStart = new Int32Array(n + 1);
+    let p = 0;
+    for (let id = 0; id < n; id++) {
+      const k = this.codes[id]!;
+      this.keyStart[id] = p;
+      for (let j = 0; j < k.length; j++) this.chars[p++] = fold(k.charCodeAt(j));
+    }
+    this.keyStart[n] = p;
+    let cap = 16;
+    while (cap < n * 2) cap <<= 1; // load factor ≤ 0.5: short probe runs
+    this.mask = cap - 1;
+    const slots = new Int32Array(cap).fill(-1);
+    for (let id = 0; id < n; id++) {
+      let j = hashFolded(this.codes[id]!) & this.mask;
+      while (slots[j] !== -1) j = (j + 1) & this.mask;
+      slots[j] = id;
+    }
+    this.slots = slots;
+  }
+
+  private probe(s: string): number {
+    const slots = this.slots!;
+    const chars = this.chars;
+    const start = this.keyStart;
+    const n = s.length;
+    let j = hashFolded(s) & this.mask;
+    for (;;) {
+      const id = slots[j]!;
+      if (id < 0) return NO_CODE;
+      const o = start[id]!;
+      if (start[id + 1]! - o === n) {
+        let i = 0;
+        while (i < n && chars[o + i] === fold(s.charCodeAt(i))) i++;
+        if (i === n) return id;
+      }
+      j = (j + 1) & this.mask;
+    }
+  }
 
   get size(): number {
     return this.codes.length;
@@ -36,6 +94,13 @@ export class CodeTable {
    * matched case-insensitively, so `i10.X05` finds the canonical `I10.x05`.
    */
   lookup(raw: string): number {
+    if (this.slots !== undefined) {
+      const id = this.probe(raw);
+      if (id !== NO_CODE || raw.length === 0) return id;
+      // Only surrounding white space (any Unicode space, e.g. U+3000) can still make it match.
+      const t = raw.trim();
+      return t.length !== raw.length ? this.probe(t) : NO_CODE;
+    }
     const id = this.exact.get(raw);
     if (id !== undefined) return id;
     const alt = this.folded.get(raw.trim().toUpperCase());
@@ -83,4 +148,16 @@ export class CodeTable {
     const name = this.names[id];
     return name ? `${this.codes[id]} ${name}` : (this.codes[id] ?? '?');
   }
+}
+
+/** ASCII lower case to upper case; every other code unit unchanged. */
+function fold(ch: number): number {
+  return ch >= 97 && ch <= 122 ? ch - 32 : ch;
+}
+
+/** FNV-1a over case-folded UTF-16 code units. */
+function hashFolded(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ fold(s.charCodeAt(i)), 0x01000193);
+  return h >>> 0;
 }

@@ -13,10 +13,12 @@ import { CodeTable } from './codes.js';
 import { CaseContext } from './context.js';
 import type { Semantics } from './format.js';
 import type { SchemePackage } from './load.js';
+import { chsDrg1 } from './semantics/chs-drg-1.js';
+import { chsDrg20 } from './semantics/chs-drg-2.0.js';
 import { ListMatrix } from './lists.js';
 import { compilePredicate } from './predicates/compile.js';
 import { type ComplicationTables, type CompileScope, DX_CC, DX_HEADER_WORDS, DX_MCC, DX_PRINCIPAL, type ListRef, type Pred } from './predicates/types.js';
-import type { CompiledMdc, CompiledRule, CompiledScheme, CompiledSplit, DrgInfo, Prefilter, Translation, ValidationLists } from './scheme.js';
+import type { CompiledMdc, CompiledRule, CompiledScheme, CompiledSplit, DrgInfo, MdcCandidates, Prefilter, Translation, ValidationLists } from './scheme.js';
 
 /** List names a rule may define, per semantics and code system. */
 const RULE_LISTS: Record<Semantics, { dx: RegExp; px: RegExp }> = {
@@ -438,9 +440,28 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       onNoAdrg: r.row.on_no_adrg ?? 'next',
       entry,
       rules,
+      rulePre: Int32Array.from(rules, (x) => (x.preWord << 7) | (x.preBit << 2) | x.preKind),
       list: mdcLists.get(mdc)!(),
       qyCode: qyByMdc.get(mdc) ?? null,
     });
+  }
+
+  // ---- 6b. Candidate MDCs per principal code (see MdcCandidates) -----------------
+  let mdcCandidates: MdcCandidates | null = null;
+  if (mdcs.length <= 32) {
+    let always = 0;
+    const dxMask = new Uint32Array(dx.size);
+    const pxMask = new Uint32Array(px.size);
+    mdcs.forEach((m, i) => {
+      const bit = (1 << i) >>> 0;
+      if (m.preKind === 0) always = (always | bit) >>> 0;
+      else if (m.preKind !== 3) {
+        const matrix = m.preKind === 1 ? dxMatrix : pxMatrix;
+        const mask = m.preKind === 1 ? dxMask : pxMask;
+        for (let id = 0; id < matrix.codes; id++) if ((matrix.words[id * matrix.stride + m.preWord]! >>> m.preBit) & 1) mask[id]! |= bit;
+      }
+    });
+    mdcCandidates = { always, dx: dxMask, px: pxMask };
   }
 
   // ---- 7. Translation maps -------------------------------------------------------
@@ -463,10 +484,13 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       : undefined;
 
   issues.throwIfAny(`cannot load scheme ${label}`);
+  dx.freeze();
+  px.freeze();
   return {
     id: manifest.id,
     title: manifest.title,
     semantics,
+    rules: semantics === 'chs-drg-2.0' ? chsDrg20 : chsDrg1,
     dir,
     dx,
     px,
@@ -474,6 +498,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     dxMatrix,
     pxMatrix,
     mdcs,
+    mdcCandidates,
     drgs,
     translation,
     validation,

@@ -14,15 +14,10 @@ import type { CodeTable } from './codes.js';
 import { NO_CODE } from './codes.js';
 import { computeComplications } from './complications.js';
 import { EMPTY_SLOT, type CaseContext } from './context.js';
-import type { Semantics } from './format.js';
 import { type CcLevel, type GroupResult, type GroupStatus, NO_DRG, NONE, type Note } from './result.js';
 import type { CompiledScheme } from './scheme.js';
-import { chsDrg1 } from './semantics/chs-drg-1.js';
-import { chsDrg20 } from './semantics/chs-drg-2.0.js';
 import type { SemanticsRules } from './semantics/types.js';
 import { TraceRecorder } from './trace.js';
-
-const RULES: Record<Semantics, SemanticsRules> = { 'chs-drg-1': chsDrg1, 'chs-drg-2.0': chsDrg20 };
 
 /** The case fields grouping reads. Missing numbers may be null or absent. */
 export interface GroupInput {
@@ -68,7 +63,7 @@ export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupO
   c.nPx = readCodes(c, s.px, translation?.px, procedures, c.px, c.pxRaw, 'procedures');
   if (rec !== null) recordInput(rec, c, s);
 
-  const rules = RULES[s.semantics];
+  const rules = s.rules;
   const invalid = rules.checkPatient(c);
   if (rec !== null) rec.add({ kind: 'check', name: 'patient information', ok: invalid === null, says: invalid === null ? describePatient(c) : invalid.map((n) => n.message).join('; ') });
   if (invalid !== null) return finish(s, c, input, 'invalid', invalid, rec);
@@ -100,7 +95,16 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
   const dxRow = dx0 >= 0 ? dx0 * s.dxMatrix.stride : -1;
   const pxRow = px0 >= 0 ? px0 * s.pxMatrix.stride : -1;
   const mdcs = s.mdcs;
+  const cands = s.mdcCandidates;
+  // Without a trace, visit only the candidate MDCs of the principal codes (bits in
+  // eval order); with one, visit every MDC so the trace shows why each failed.
+  let todo = cands === null || rec !== null ? -1 : (cands.always | (dx0 >= 0 ? cands.dx[dx0]! : 0) | (px0 >= 0 ? cands.px[px0]! : 0)) >>> 0;
   for (let m = 0; m < mdcs.length; m++) {
+    if (todo !== -1) {
+      if (todo === 0) break;
+      m = 31 - Math.clz32(todo & -todo); // lowest set bit
+      todo = (todo & (todo - 1)) >>> 0;
+    }
     const mdc = mdcs[m]!;
     const k = mdc.preKind;
     const entered =
@@ -111,14 +115,17 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
     if (rec !== null) rec.add({ kind: 'mdc', mdc: mdc.mdc, name: mdc.name, entered, why: mdc.entry.explain(c) });
     if (!entered) continue;
     const rs = mdc.rules;
+    const pre = mdc.rulePre;
     for (let r = 0; r < rs.length; r++) {
+      const p = pre[r]!;
+      const rk = p & 3;
+      const pass =
+        rk === 0 ||
+        (rk === 1 && dxRow >= 0 && ((dxWords[dxRow + (p >>> 7)]! >>> ((p >>> 2) & 31)) & 1) === 1) ||
+        (rk === 2 && pxRow >= 0 && ((pxWords[pxRow + (p >>> 7)]! >>> ((p >>> 2) & 31)) & 1) === 1);
+      if (!pass && rec === null) continue;
       const rule = rs[r]!;
-      const rk = rule.preKind;
-      const matched =
-        (rk === 0 ||
-          (rk === 1 && dxRow >= 0 && ((dxWords[dxRow + rule.preWord]! >>> rule.preBit) & 1) === 1) ||
-          (rk === 2 && pxRow >= 0 && ((pxWords[pxRow + rule.preWord]! >>> rule.preBit) & 1) === 1)) &&
-        rule.cond.test(c);
+      const matched = pass && rule.cond.test(c);
       if (rec !== null) rec.add({ kind: 'adrg', mdc: mdc.mdc, rule: rule.ruleId, adrg: rule.adrg, section: rule.section, matched, why: rule.cond.explain(c) });
       if (!matched) continue;
       c.mdc = mdc;

@@ -8,6 +8,7 @@ import type { ListMatrix, ListRef } from './lists.js';
 import type { CaseContext } from './context.js';
 import type { Semantics } from './format.js';
 import type { ComplicationTables, Pred } from './predicates/types.js';
+import type { SemanticsRules } from './semantics/types.js';
 
 export type SplitKind = 'MCC' | 'MCC_OR_CC' | 'ALWAYS';
 
@@ -54,6 +55,12 @@ export interface CompiledMdc extends Prefilter {
   readonly onNoAdrg: 'next' | 'stop';
   readonly entry: Pred;
   readonly rules: readonly CompiledRule[];
+  /**
+   * The rules' prefilters packed one word per rule (`word << 7 | bit << 2 | kind`),
+   * so the rule loop reads one dense array and touches a rule object only when
+   * its prefilter passes.
+   */
+  readonly rulePre: Int32Array;
   /** The MDC's principal-diagnosis list (mdc_dx.csv). */
   readonly list: ListRef;
   /** Ambiguous-group code of the MDC (2.0), e.g. `GQY`. */
@@ -82,10 +89,25 @@ export interface ValidationLists {
   readonly invalidPrincipalPx: ListRef;
 }
 
+/**
+ * Candidate MDCs per principal code: bit i stands for `mdcs[i]`. An MDC whose
+ * entry has a principal-diagnosis prefilter is a candidate when the principal
+ * diagnosis's `dx` mask has its bit, likewise for procedures; MDCs without a
+ * prefilter are in `always`. The walk then visits one to three MDCs instead
+ * of every one. Built only when there are at most 32 MDCs.
+ */
+export interface MdcCandidates {
+  readonly always: number;
+  readonly dx: Uint32Array;
+  readonly px: Uint32Array;
+}
+
 export interface CompiledScheme {
   readonly id: string;
   readonly title: string;
   readonly semantics: Semantics;
+  /** The behaviour that differs between semantics versions. */
+  readonly rules: SemanticsRules;
   /** Absolute folder the package was loaded from. */
   readonly dir: string;
   readonly dx: CodeTable;
@@ -96,6 +118,7 @@ export interface CompiledScheme {
   readonly pxMatrix: ListMatrix;
   /** MDCs in evaluation order. */
   readonly mdcs: readonly CompiledMdc[];
+  readonly mdcCandidates: MdcCandidates | null;
   readonly drgs: ReadonlyMap<string, DrgInfo>;
   readonly translation: Translation | undefined;
   readonly validation: ValidationLists | undefined;

@@ -73,10 +73,12 @@ export function isRealDate(text: string): boolean {
   return d <= days;
 }
 
+// Every field is `.optional()` before its transform: a missing key means "not given"
+// (null), decided by the transform, rather than a zod "required" error.
 const empty = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** A number given as a number or as decimal text; empty → null. */
-const numberField = z.unknown().transform((v, ctx): number | null => {
+const numberField = z.unknown().optional().transform((v, ctx): number | null => {
   if (empty(v)) return null;
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return v;
@@ -88,7 +90,7 @@ const numberField = z.unknown().transform((v, ctx): number | null => {
 });
 
 /** Yuan with at most two decimals, as text or number; kept as integer fen; empty → null. */
-const moneyField = z.unknown().transform((v, ctx): Fen | null => {
+const moneyField = z.unknown().optional().transform((v, ctx): Fen | null => {
   if (empty(v)) return null;
   // A JS number is read through its shortest decimal spelling, so 12.3 is exactly 1230 fen.
   const fen = typeof v === 'number' ? (Number.isFinite(v) ? parseYuan(String(v)) : undefined) : typeof v === 'string' ? parseYuan(v) : undefined;
@@ -97,7 +99,7 @@ const moneyField = z.unknown().transform((v, ctx): Fen | null => {
   return z.NEVER;
 });
 
-const textField = z.unknown().transform((v, ctx): string | null => {
+const textField = z.unknown().optional().transform((v, ctx): string | null => {
   if (empty(v)) return null;
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -105,7 +107,7 @@ const textField = z.unknown().transform((v, ctx): string | null => {
   return z.NEVER;
 });
 
-const dateField = z.unknown().transform((v, ctx): string | null => {
+const dateField = z.unknown().optional().transform((v, ctx): string | null => {
   if (empty(v)) return null;
   if (typeof v === 'string' && isRealDate(v.trim())) return v.trim();
   ctx.addIssue({ code: 'custom', message: 'not_a_date' });
@@ -113,7 +115,7 @@ const dateField = z.unknown().transform((v, ctx): string | null => {
 });
 
 /** Codes as an array or a `|`-separated string; items trimmed, empty items dropped. */
-const listField = z.unknown().transform((v, ctx): string[] => {
+const listField = z.unknown().optional().transform((v, ctx): string[] => {
   if (empty(v)) return [];
   if (typeof v === 'string') return splitCodes(v);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return (v as string[]).map((x) => x.trim()).filter((x) => x !== '');
@@ -123,7 +125,7 @@ const listField = z.unknown().transform((v, ctx): string[] => {
 
 export const caseSchema = z.object({
   /** Case id (setl_id / medcasno). */
-  id: z.unknown().transform((v, ctx): string => {
+  id: z.unknown().optional().transform((v, ctx): string => {
     if (typeof v === 'string' && v.trim() !== '') return v.trim();
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     ctx.addIssue({ code: 'custom', message: 'missing' });

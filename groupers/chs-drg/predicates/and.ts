@@ -8,11 +8,13 @@ export const and = defineKind<unknown[]>({
   doc: 'all of the listed predicates hold (tested in order)',
   arg: z.array(z.unknown()).min(1, 'needs at least one predicate'),
   compile(arg, _scope, path, child) {
+    // A plain loop, not forEach: a callback capturing `child` would put it in the
+    // context shared by the closures below, keeping the compiler's state alive.
     const parts: Pred[] = [];
-    arg.forEach((json, i) => {
-      const p = child(json, `${path}.and[${i}]`);
+    for (let i = 0; i < arg.length; i++) {
+      const p = child(arg[i], `${path}.and[${i}]`);
       if (p !== undefined) parts.push(p);
-    });
+    }
     if (parts.length !== arg.length) return undefined;
     const tests = parts.map((p) => p.test);
     // Small arities get straight-line closures: no loop, no array read.

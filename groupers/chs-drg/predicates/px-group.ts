@@ -18,6 +18,9 @@ export const pxGroupPresent = defineKind<string>({
       return undefined;
     }
     const tag = Number(g);
+    // Closures must not capture `scope`: it reaches the compiler's state (all parsed rows).
+    const pxTable = scope.px;
+    const owner = scope.owner;
     const test = (c: CaseContext): boolean => {
       const ids = c.px;
       for (let i = 0, n = c.nPx; i < n; i++) {
@@ -31,9 +34,9 @@ export const pxGroupPresent = defineKind<string>({
       (c) => {
         for (let i = 0; i < c.nPx; i++) {
           const id = c.px[i]!;
-          if (id >= 0 && tags[id] === tag) return { ok: true, says: `procedure ${i + 1} ${scope.px.label(id)} carries group tag ${tag} in ${scope.owner}` };
+          if (id >= 0 && tags[id] === tag) return { ok: true, says: `procedure ${i + 1} ${pxTable.label(id)} carries group tag ${tag} in ${owner}` };
         }
-        return { ok: false, says: `no procedure carries group tag ${tag} in ${scope.owner}` };
+        return { ok: false, says: `no procedure carries group tag ${tag} in ${owner}` };
       },
     );
   },

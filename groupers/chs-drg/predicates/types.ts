@@ -56,6 +56,12 @@ export interface ComplicationTables {
   readonly tableLabels: readonly string[];
 }
 
+/**
+ * What a kind's `compile` may read. It is valid only while compiling: the
+ * closures a kind returns must copy what they need out of it and never
+ * capture the scope itself, which reaches the compiler's state (every parsed
+ * row of the package) and would keep it alive for the scheme's lifetime.
+ */
 export interface CompileScope {
   readonly semantics: Semantics;
   readonly dx: CodeTable;

@@ -1,0 +1,129 @@
+/**
+ * Grouping kernel benchmark (tinybench): scheme load time in fresh processes,
+ * and groupCase throughput on pre-parsed cases, single thread.
+ *
+ *   npm run bench            (builds, then runs dist/bench/group.bench.js)
+ *
+ * Trace cost: besides the engine as shipped (trace off), the same compiled
+ * engine is measured with its trace hooks folded to constants (`rec !== null`
+ * → `false`), so that V8 removes them; the two must be within noise.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import { CaseDecoder } from '../src/case/decode.js';
+import type { Case } from '../src/case/schema.js';
+import { parseCsvText } from '../src/csv/table.js';
+import { IssueList } from '../src/errors.js';
+import { validationDir } from '../src/paths.js';
+import { groupCase, loadSchemeSync, type CompiledScheme, type GroupInput, type GroupOptions, type GroupResult } from '../groupers/chs-drg/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ONLY = process.env['BENCH_SCHEMES']?.split(',');
+const ALL: [string, string][] = [
+  ['chs-drg-1.1', 'chs-drg-1.1-public-2k.csv'],
+  ['qingdao-2023', 'qingdao-2023-public-2k.csv'],
+  ['chs-drg-2.0', 'chs-drg-2.0-public-2k.csv'],
+];
+/** `BENCH_SCHEMES=chs-drg-2.0,chs-drg-1.1` runs a subset, in that order. */
+const SCHEMES = ONLY === undefined ? ALL : ONLY.map((n) => ALL.find(([a]) => a === n)!);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function cases(file: string): Case[] {
+  const { header, rows } = parseCsvText(readFileSync(join(validationDir(), file), 'utf8'), file, new IssueList());
+  const d = new CaseDecoder(header);
+  return rows.map((r) => d.decode(r.cells).case);
+}
+
+/** Load time of a scheme in a fresh process (median of runs). */
+function coldLoad(name: string, runs = 3): { loadMs: number; rssMb: number } {
+  const entry = pathToFileURL(join(here, '../groupers/chs-drg/index.js')).href;
+  const script = `const m = await import(${JSON.stringify(entry)}); const s = m.loadSchemeSync(${JSON.stringify(name)}); console.log(JSON.stringify({ loadMs: s.loadMs, rssMb: process.memoryUsage().rss / 1048576 }));`;
+  const results = Array.from({ length: runs }, () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { loadMs: number; rssMb: number };
+  }).sort((a, b) => a.loadMs - b.loadMs);
+  return results[Math.floor(runs / 2)]!;
+}
+
+/** The shipped engine with its trace hooks folded away, loaded from a sibling module so its imports resolve. */
+async function hookFreeEngine(): Promise<(s: CompiledScheme, c: GroupInput, o?: GroupOptions) => GroupResult> {
+  const src = join(here, '../groupers/chs-drg/engine.js');
+  const text = readFileSync(src, 'utf8');
+  const folded = text.replaceAll('rec !== null', 'false').replaceAll('rec === null', 'true');
+  if (folded === text) throw new Error('no trace hooks found to fold');
+  const out = join(here, '../groupers/chs-drg/engine.hookfree.bench.js');
+  writeFileSync(out, folded);
+  try {
+    return ((await import(pathToFileURL(out).href)) as { groupCase: typeof groupCase }).groupCase;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}`);
+  console.log('\n| scheme | cold load (median of 3 fresh processes) | RSS after load |');
+  console.log('|---|---:|---:|');
+  for (const [name] of SCHEMES) {
+    const r = coldLoad(name);
+    console.log(`| ${name} | ${fmt(r.loadMs)} ms | ${fmt(r.rssMb)} MB |`);
+  }
+
+  const hookFree = await hookFreeEngine();
+  const bench = new Bench({ time: 3000, warmup: true, warmupTime: 500 });
+  const perIteration = new Map<string, number>();
+  const loaded = SCHEMES.map(([name, file]) => ({ name, s: loadSchemeSync(name), cs: cases(file) }));
+  let sink = 0;
+  for (const { name, s, cs } of loaded) {
+    perIteration.set(`${name} groupCase (trace off)`, cs.length);
+    bench.add(`${name} groupCase (trace off)`, () => {
+      for (let i = 0; i < cs.length; i++) sink += groupCase(s, cs[i]!).drg.length;
+    });
+    perIteration.set(`${name} groupCase (trace on)`, cs.length);
+    bench.add(`${name} groupCase (trace on)`, () => {
+      for (let i = 0; i < cs.length; i++) sink += groupCase(s, cs[i]!, { trace: true }).drg.length;
+    });
+  }
+  await bench.run();
+  console.log('\n| task (2,000 reference cases per iteration, single thread) | cases/s | ±% |');
+  console.log('|---|---:|---:|');
+  for (const t of bench.tasks) {
+    const r = t.result as { throughput?: { mean: number; rme: number }; hz?: number; rme?: number } | undefined;
+    const hz = r?.throughput?.mean ?? r?.hz ?? 0;
+    const rme = r?.throughput?.rme ?? r?.rme ?? 0;
+    console.log(`| ${t.name} | ${fmt(hz * perIteration.get(t.name)!)} | ${rme.toFixed(1)} |`);
+  }
+
+  // Trace hook cost: shipped engine vs hooks compiled out, interleaved rounds
+  // alternating which goes first; the median ratio is robust to drift.
+  console.log('\n| scheme | trace off ÷ hooks compiled out (median of 15 interleaved rounds) |');
+  console.log('|---|---:|');
+  for (const { name, s, cs } of loaded) {
+    const time = (g: typeof groupCase) => {
+      const t0 = performance.now();
+      for (let k = 0; k < 50; k++) for (let i = 0; i < cs.length; i++) sink += g(s, cs[i]!).drg.length;
+      return performance.now() - t0;
+    };
+    const ratios: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      if (round % 2 === 0) {
+        const a = time(groupCase);
+        ratios.push(hookFree === groupCase ? 1 : time(hookFree) / a);
+      } else {
+        const b = time(hookFree);
+        ratios.push(b / time(groupCase));
+      }
+    }
+    ratios.sort((x, y) => x - y);
+    console.log(`| ${name} | ${(1 / ratios[7]!).toFixed(3)} (1.000 = no cost; below 1 = hooks cost) |`);
+  }
+  if (sink < 0) console.log(sink);
+  console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+}
+
+await main();

@@ -1,0 +1,59 @@
+/**
+ * `drg whatif`: for each case, the group obtained with each of its diagnoses
+ * and each of its procedures taken as principal.
+ */
+import { parseColumnMap } from '../case/decode.js';
+import type { CaseField } from '../case/schema.js';
+import { runPipeline } from '../bulk/pipeline.js';
+import { WhatIfJob } from '../jobs/whatif.js';
+import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
+import { onePositional, oneOf, parse, required } from './args.js';
+import { EXIT } from './errors.js';
+import { AtomicOutput, openInput } from './files.js';
+
+export const usage = `Usage: drg whatif --scheme <dir|name> <cases.csv|-> [options]
+
+For every case, show the DRG it would get with each of its diagnoses taken as
+principal and with each of its procedures taken as principal (the chosen code
+moves to the front; the others keep their order).
+
+Options:
+  --scheme <dir|name>   scheme package folder or name (see drg group --help)
+  -o, --output <file>   output file (default: standard output)
+  --format <f>          text (default), jsonl, or csv (one row per alternative)
+  --translate           translate older codes with the scheme's code maps first
+  --columns <map>       map other header names onto the canonical fields
+  -h, --help            this text`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    scheme: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    translate: { type: 'boolean' },
+    columns: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const input = onePositional(positionals, 'cases file');
+  const scheme = loadSchemeSync(required(values.scheme, '--scheme'));
+  const format = oneOf(values.format, '--format', ['text', 'jsonl', 'csv'] as const, 'text');
+  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const source = openInput(input);
+  const out = new AtomicOutput(values.output);
+  try {
+    await runPipeline({
+      input: source,
+      output: out.stream,
+      makeJob: (header, newline) => new WhatIfJob({ format, translate: values.translate === true, header, columns: columns as [string, CaseField][], newline }, scheme),
+    });
+    await out.commit();
+    return EXIT.ok;
+  } catch (err) {
+    out.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Test helpers. Shared data (../shared) must be present: a missing folder
+ * fails the run instead of skipping the golden tests.
+ */
+import { existsSync, mkdtempSync, cpSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
+import { loadSchemeSync, type CompiledScheme } from '../groupers/chs-drg/index.js';
+import { schemesDir, sharedDir, validationDir } from '../src/paths.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const MINI = join(ROOT, 'test/fixtures/mini-scheme');
+
+/** The shared folder, or a thrown error saying where it was looked for. */
+export function requireShared(): string {
+  const dir = sharedDir();
+  if (!existsSync(join(dir, 'schemes')) || !existsSync(join(dir, 'validation'))) {
+    throw new Error(`shared data not found at ${dir} (set DRG_SHARED_DIR): the golden tests cannot run`);
+  }
+  return dir;
+}
+
+const cache = new Map<string, CompiledScheme>();
+/** A scheme from the shared folder (or the mini fixture), loaded once per test file. */
+export function scheme(name: string): CompiledScheme {
+  let s = cache.get(name);
+  if (s === undefined) {
+    if (name !== MINI) requireShared();
+    s = loadSchemeSync(name === MINI ? MINI : join(schemesDir(), name));
+    cache.set(name, s);
+  }
+  return s;
+}
+
+export interface ValidationRow {
+  id: string;
+  sex: string;
+  age: string;
+  age_days: string;
+  birth_weight: string;
+  los: string;
+  discharge: string;
+  diagnoses: string;
+  procedures: string;
+  expected_status: string;
+  expected_mdc: string;
+  expected_adrg: string;
+  expected_drg: string;
+}
+
+export function validationRows(file: string): ValidationRow[] {
+  requireShared();
+  const text = readFileSync(join(validationDir(), file), 'utf8');
+  return Papa.parse<ValidationRow>(text, { header: true, skipEmptyLines: true }).data;
+}
+
+const num = (s: string): number | null => (s === '' ? null : Number(s));
+export function toInput(r: ValidationRow) {
+  return {
+    id: r.id,
+    sex: num(r.sex),
+    age: num(r.age),
+    age_days: num(r.age_days),
+    birth_weight: num(r.birth_weight),
+    los: num(r.los),
+    discharge: num(r.discharge),
+    diagnoses: r.diagnoses.split('|'),
+    procedures: r.procedures.split('|'),
+  };
+}
+
+/** A writable copy of the mini scheme, for tests that break it. */
+export function miniCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'drg-mini-'));
+  cpSync(MINI, dir, { recursive: true });
+  return dir;
+}
+
+/** A base case for the mini scheme: a man of 40 with one diagnosis. */
+export function mini(over: Partial<{ sex: number | null; age: number | null; age_days: number | null; birth_weight: number | null; los: number | null; diagnoses: string[]; procedures: string[] }>) {
+  return { id: 't', sex: 1, age: 40, age_days: null, birth_weight: null, los: 5, diagnoses: ['K35.900'], procedures: [] as string[], ...over };
+}

@@ -1,0 +1,161 @@
+/**
+ * Reading CSV streams: the record splitter (what a row is, which line it
+ * starts on) and the batch parser (papaparse, its quote-free fast path, and
+ * the per-record fallback that reports bad rows).
+ */
+import fc from 'fast-check';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
+import { parseBatch, splitQuoteFree } from '../src/io/rows.js';
+
+/** Records with their first line, from batches. */
+function records(batches: RecordBatch[]): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  for (const b of batches) {
+    let line = b.firstLine;
+    for (const r of splitRecords(b.text)) {
+      out.push({ line, text: r });
+      line += Math.max(1, (r.match(/\n/g) ?? []).length);
+    }
+  }
+  return out;
+}
+
+function feed(text: string, chunks: number[], target = 1 << 20, max = 8192): RecordBatch[] {
+  const s = new RecordSplitter(target, max);
+  const out: RecordBatch[] = [];
+  let at = 0;
+  for (const n of chunks) {
+    out.push(...s.push(text.slice(at, at + n)));
+    at += n;
+  }
+  out.push(...s.push(text.slice(at)), ...s.end());
+  return out;
+}
+
+describe('RecordSplitter', () => {
+  it('splits at newlines outside quotes and counts lines', () => {
+    const text = 'a,b\n1,"x\ny"\n2,z\n';
+    const b = feed(text, []);
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ firstLine: 1, records: 3, multiline: true });
+    expect(records(b)).toEqual([
+      { line: 1, text: 'a,b\n' },
+      { line: 2, text: '1,"x\ny"\n' },
+      { line: 4, text: '2,z\n' },
+    ]);
+  });
+
+  it('keeps a last record without a trailing newline', () => {
+    expect(records(feed('a\nb', []))).toEqual([
+      { line: 1, text: 'a\n' },
+      { line: 2, text: 'b' },
+    ]);
+  });
+
+  it('emits the header alone when asked', () => {
+    const s = new RecordSplitter(1 << 20, 8192, true);
+    const out = [...s.push('h1,h2\r\n1,2\r\n3,4\r\n'), ...s.end()];
+    expect(out.map((b) => [b.firstLine, b.records])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(out[0]!.text).toBe('h1,h2\r\n');
+  });
+
+  it('cuts a quote left open at the end of input after its first line', () => {
+    expect(records(feed('a\n1,"open\n2,ok\n3,ok\n', []))).toEqual([
+      { line: 1, text: 'a\n' },
+      { line: 2, text: '1,"open\n' },
+      { line: 3, text: '2,ok\n' },
+      { line: 4, text: '3,ok\n' },
+    ]);
+  });
+
+  it(`cuts a quote left open for more than ${MAX_RECORD_LINES} lines, and keeps going`, () => {
+    const lines = ['h', '1,"open'];
+    for (let i = 0; i < MAX_RECORD_LINES + 5; i++) lines.push(`${i},row`);
+    lines.push('x,"closed"', '');
+    const rs = records(feed(lines.join('\n'), []));
+    expect(rs[1]).toEqual({ line: 2, text: '1,"open\n' });
+    expect(rs[2]).toEqual({ line: 3, text: '0,row\n' });
+    expect(rs).toHaveLength(lines.length - 1);
+  });
+
+  it('gives the same records and lines whatever the chunking and batch size', () => {
+    const cell = fc.oneof(fc.constantFrom('', 'a', 'K35.300', ' ', '"q"', '"a,b"', '"x\ny"', '"e""f"', 'z"'), fc.stringMatching(/^[a-z0-9 .|]{0,5}$/));
+    const row = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cs) => cs.join(','));
+    const doc = fc.tuple(fc.array(row, { minLength: 1, maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean()).map(([rs, nl, last]) => rs.join(nl) + (last ? nl : ''));
+    fc.assert(
+      fc.property(doc, fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 20 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 5 }), (text, chunks, target, max) => {
+        const whole = records(feed(text, []));
+        const parts = records(feed(text, chunks, target, max));
+        expect(parts).toEqual(whole);
+        expect(parts.map((r) => r.text).join('')).toBe(text);
+      }),
+      { numRuns: 1500, seed: 3 },
+    );
+  });
+});
+
+describe('parseBatch', () => {
+  const visit = () => {
+    const seen: string[] = [];
+    return {
+      seen,
+      v: {
+        row: (line: number, cells: string[]) => seen.push(`${line}:${cells.join('/')}`),
+        blank: (line: number) => seen.push(`${line}:blank`),
+        bad: (line: number, raw: string, code: string) => seen.push(`${line}:bad:${code}:${raw}`),
+      },
+    };
+  };
+  const batch = (text: string, firstLine = 2): RecordBatch => {
+    const b = feed(text, []);
+    return { text, firstLine, records: b.reduce((a, x) => a + x.records, 0), multiline: b.some((x) => x.multiline) };
+  };
+
+  it('parses rows, blank lines and quoted fields with their lines', () => {
+    const { seen, v } = visit();
+    parseBatch(batch('A,1,"x\ny"\n\nB,2,z\n'), 3, '\n', v);
+    expect(seen).toEqual(['2:A/1/x\ny', '4:blank', '5:B/2/z']);
+  });
+
+  it('reports a bad record by line and raw text, and keeps its neighbours', () => {
+    const { seen, v } = visit();
+    parseBatch(batch('A,1,ok\nB,"2\nC,3\nD,4,ok\n'), 3, '\n', v);
+    expect(seen).toEqual(['2:A/1/ok', '3:bad:row.malformed:B,"2', '4:bad:row.too_few_fields:C,3', '5:D/4/ok']);
+  });
+
+  it('reports too many fields', () => {
+    const { seen, v } = visit();
+    parseBatch(batch('A,1,ok,extra\n'), 3, '\n', v);
+    expect(seen).toEqual(['2:bad:row.too_many_fields:A,1,ok,extra']);
+  });
+
+  it('reads a quote inside an unquoted field as a literal, as papaparse does, without swallowing later rows', () => {
+    const { seen, v } = visit();
+    parseBatch(batch('A,1,ok\nB,x"y,z\nC,2,ok\nD,3,ok\n'), 3, '\n', v);
+    expect(seen).toEqual(['2:A/1/ok', '3:B/x"y/z', '4:C/2/ok', '5:D/3/ok']);
+  });
+
+  it('reads escaped quotes inside quoted fields', () => {
+    const { seen, v } = visit();
+    parseBatch(batch('A,"say ""hi""",ok\n"B,2",x,y\n'), 3, '\n', v);
+    expect(seen).toEqual(['2:A/say "hi"/ok', '3:B,2/x/y']);
+  });
+
+  it('splits quote-free text exactly like papaparse', () => {
+    const text = fc.array(fc.array(fc.stringMatching(/^[^",\r\n]{0,4}$/), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(text, fc.constantFrom('\n' as const, '\r\n' as const), (rows, nl) => {
+        const t = rows.map((r) => r.join(',')).join(nl) + nl;
+        const papa = Papa.parse<string[]>(t, { delimiter: ',', newline: nl }).data;
+        papa.pop(); // the trailing empty row papaparse adds after the final newline
+        expect(splitQuoteFree(t, nl)).toEqual(papa);
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
+});
