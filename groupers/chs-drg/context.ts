@@ -35,7 +35,7 @@ export class CaseContext {
     private readonly pxTable: CodeTable,
   ) {}
 
-  /** Diagnosis i as grouped: the canonical spelling when known, else the trimmed input. */
+  /** Diagnosis i as grouped: the canonical spelling when known, else the trimmed input (raw may be '' for a known code). */
   dxCode(i: number): string {
     const id = this.dx[i]!;
     return id >= 0 ? this.dxTable.codes[id]! : this.dxRaw[i]!.trim();
@@ -83,6 +83,18 @@ export class CaseContext {
     this.mdc = null;
     this.rule = null;
     this.split = null;
+  }
+
+  growDx(): void {
+    const next = new Int32Array(this.dx.length * 2);
+    next.set(this.dx);
+    this.dx = next;
+  }
+
+  growPx(): void {
+    const next = new Int32Array(this.px.length * 2);
+    next.set(this.px);
+    this.px = next;
   }
 
   warn(note: Note): void {

@@ -47,7 +47,6 @@ const num = (v: number | null | undefined): number => (typeof v === 'number' ? v
 /** Group one case. Never throws for bad case data: problems become `invalid` with reasons. */
 export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupOptions): GroupResult {
   const c = s.ctx;
-  const rec = options !== undefined && options.trace === true ? new TraceRecorder() : null;
   const translation = options !== undefined && options.translate === true ? s.translation : undefined;
   const diagnoses = input.diagnoses;
   const procedures = input.procedures ?? NONE;
@@ -59,25 +58,35 @@ export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupO
   c.los = num(input.los);
   c.discharge = num(input.discharge);
   c.vent_hours = num(input.vent_hours);
-  c.nDx = readCodes(c, s.dx, translation?.dx, diagnoses, c.dx, c.dxRaw, 'diagnoses');
-  c.nPx = readCodes(c, s.px, translation?.px, procedures, c.px, c.pxRaw, 'procedures');
+  readCodes(c, s.dx, translation?.dx, diagnoses, 'diagnoses');
+  readCodes(c, s.px, translation?.px, procedures, 'procedures');
+  return groupPrepared(s, c, input.id ?? '', options !== undefined && options.trace === true);
+}
+
+/**
+ * Group the case already in the context (codes added with {@link addCode},
+ * numbers set). The bulk reader fills the context straight from CSV text and
+ * calls this; {@link groupCase} is the same for case objects.
+ */
+export function groupPrepared(s: CompiledScheme, c: CaseContext, id: string, trace: boolean): GroupResult {
+  const rec = trace ? new TraceRecorder() : null;
   if (rec !== null) recordInput(rec, c, s);
 
   const rules = s.rules;
   const invalid = rules.checkPatient(c);
   if (rec !== null) rec.add({ kind: 'check', name: 'patient information', ok: invalid === null, says: invalid === null ? describePatient(c) : invalid.map((n) => n.message).join('; ') });
-  if (invalid !== null) return finish(s, c, input, 'invalid', invalid, rec);
+  if (invalid !== null) return finish(s, c, id, 'invalid', invalid, rec);
 
   const codeProblem = rules.checkCodes(c, s);
   if (c.nPx > 0 && c.px[0] === EMPTY_SLOT) {
-    c.warn({ code: 'principal_px.emptied', field: 'procedures', message: `principal procedure ${c.pxCode(0)} may not be principal: its slot is left empty` });
+    c.warn({ code: 'principal_px.emptied', field: 'procedures', message: `principal procedure ${c.pxRaw[0]!} may not be principal: its slot is left empty` });
   }
   if (rec !== null && s.semantics !== 'chs-drg-1') {
-    rec.add({ kind: 'check', name: 'code checks', ok: codeProblem === null, says: codeProblem === null ? (c.nPx > 0 && c.px[0] === EMPTY_SLOT ? `principal procedure ${c.pxCode(0)} is not allowed as principal: slot emptied` : '') : codeProblem.map((n) => n.message).join('; ') });
+    rec.add({ kind: 'check', name: 'code checks', ok: codeProblem === null, says: codeProblem === null ? (c.nPx > 0 && c.px[0] === EMPTY_SLOT ? `principal procedure ${c.pxRaw[0]!} is not allowed as principal: slot emptied` : '') : codeProblem.map((n) => n.message).join('; ') });
   }
-  if (codeProblem !== null) return finish(s, c, input, 'ungroupable', codeProblem, rec);
+  if (codeProblem !== null) return finish(s, c, id, 'ungroupable', codeProblem, rec);
 
-  return finish(s, c, input, select(s, c, rules, rec), NONE, rec);
+  return finish(s, c, id, select(s, c, rules, rec), NONE, rec);
 }
 
 /**
@@ -157,7 +166,7 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
 }
 
 /** Build the result object from where selection ended. */
-function finish(s: CompiledScheme, c: CaseContext, input: GroupInput, status: GroupStatus, reasons: readonly Note[], rec: TraceRecorder | null): GroupResult {
+function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStatus, reasons: readonly Note[], rec: TraceRecorder | null): GroupResult {
   const mdc = c.mdc;
   const rule = c.rule;
   const split = c.split;
@@ -197,7 +206,7 @@ function finish(s: CompiledScheme, c: CaseContext, input: GroupInput, status: Gr
   }
   const trace = rec === null ? undefined : (rec.add({ kind: 'result', status, drg, says: resultSentence(status, mdc?.mdc ?? null, adrg, drg, drgName, reasons, ccLevel, ccDx) }), rec.steps);
   return {
-    id: input.id ?? '',
+    id,
     status,
     mdc: status === 'invalid' ? null : (mdc?.mdc ?? null),
     adrg,
@@ -212,41 +221,52 @@ function finish(s: CompiledScheme, c: CaseContext, input: GroupInput, status: Gr
   };
 }
 
-/**
- * Intern a code list into `ids`/`texts`, skipping empty items, translating
- * when a map is given, and warning about codes outside the dictionary.
- * Returns the number of codes kept.
- */
-export function readCodes(c: CaseContext, table: CodeTable, map: Int32Array | undefined, codes: readonly string[], ids: Int32Array, raw: string[], field: 'diagnoses' | 'procedures'): number {
-  let n = 0;
-  const known = table.dictionarySize;
+/** Intern a list of code strings into the context (empty items are ignored). */
+function readCodes(c: CaseContext, table: CodeTable, map: Int32Array | undefined, codes: readonly string[], field: 'diagnoses' | 'procedures'): void {
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i]!;
-    let id = table.lookup(code);
-    if (id === NO_CODE) {
-      if (code.trim() === '') continue; // empty list items are ignored
-    } else if (map !== undefined && map[id]! >= 0) {
-      const to = map[id]!;
-      (c.translations ??= []).push({ field, position: n + 1, from: table.codes[id]!, to: table.codes[to]! });
-      id = to;
-    }
-    // Dictionary codes hold the lowest ids (see CodeTable.dictionarySize).
-    if (id >= known || id < 0) {
-      const what = field === 'diagnoses' ? 'diagnosis' : 'procedure';
-      const text = id >= 0 ? table.codes[id]! : code.trim();
-      c.warn({
-        code: field === 'diagnoses' ? 'dx.unknown' : 'px.unknown',
-        field,
-        message: id === NO_CODE ? `${what} ${n + 1} "${text}" is not a code of this scheme` : `${what} ${n + 1} "${text}" is not in the scheme's dictionary (it is used by the scheme's lists)`,
-      });
-    }
-    ids[n] = id;
-    // Raw spellings are kept; canonical ones are derived from ids when needed.
-    // Entries past n stay stale: truncating an array is a slow runtime call.
-    raw[n] = code;
-    n++;
+    const id = table.lookup(code);
+    if (id === NO_CODE && code.trim() === '') continue; // empty list items are ignored
+    addCode(c, table, map, id, code, field);
   }
-  return n;
+}
+
+/**
+ * Add one code of a case to the context: translate it when a map is given,
+ * warn when it is not in the dictionary, append its id. `raw` is the case's
+ * spelling; readers that avoid making strings may pass '' for a code the
+ * dictionary knows (its canonical spelling comes from the id).
+ */
+export function addCode(c: CaseContext, table: CodeTable, map: Int32Array | undefined, id: number, raw: string, field: 'diagnoses' | 'procedures'): void {
+  const dx = field === 'diagnoses';
+  const n = dx ? c.nDx : c.nPx;
+  if (id !== NO_CODE && map !== undefined && map[id]! >= 0) {
+    const to = map[id]!;
+    (c.translations ??= []).push({ field, position: n + 1, from: table.codes[id]!, to: table.codes[to]! });
+    id = to;
+  }
+  // Dictionary codes hold the lowest ids (see CodeTable.dictionarySize).
+  if (id < 0 || id >= table.dictionarySize) {
+    const what = dx ? 'diagnosis' : 'procedure';
+    const text = id >= 0 ? table.codes[id]! : raw.trim();
+    c.warn({
+      code: dx ? 'dx.unknown' : 'px.unknown',
+      field,
+      message: id === NO_CODE ? `${what} ${n + 1} "${text}" is not a code of this scheme` : `${what} ${n + 1} "${text}" is not in the scheme's dictionary (it is used by the scheme's lists)`,
+    });
+  }
+  // Entries past n stay stale: truncating an array is a slow runtime call.
+  if (dx) {
+    if (n === c.dx.length) c.growDx();
+    c.dx[n] = id;
+    c.dxRaw[n] = raw;
+    c.nDx = n + 1;
+  } else {
+    if (n === c.px.length) c.growPx();
+    c.px[n] = id;
+    c.pxRaw[n] = raw;
+    c.nPx = n + 1;
+  }
 }
 
 function describePatient(c: CaseContext): string {

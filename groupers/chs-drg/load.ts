@@ -18,10 +18,18 @@ export interface SchemePackage {
   readonly present: ReadonlySet<PackageFile>;
 }
 
-/** Read and validate a package folder. Throws {@link DataError} naming file, line and column. */
-export function readPackage(dirArg: string): SchemePackage {
+/**
+ * Check that a folder is a scheme package and read its manifest, without
+ * reading the tables (cheap; the full check is {@link readPackage}).
+ */
+export function readManifest(dirArg: string): Manifest {
   const dir = resolve(dirArg);
   const label = basename(dir);
+  checkFolder(dir);
+  return parseManifest(dir, label);
+}
+
+function checkFolder(dir: string): void {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
@@ -29,7 +37,9 @@ export function readPackage(dirArg: string): SchemePackage {
     throw new DataError([{ code: 'scheme.unreadable', file: dir, message: `scheme folder cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
   if (!isDir) throw new DataError([{ code: 'scheme.unreadable', file: dir, message: 'not a folder (a scheme package is a folder of CSV files with a manifest.json)' }]);
+}
 
+function parseManifest(dir: string, label: string): Manifest {
   const manifestPath = join(dir, 'manifest.json');
   const file = `${label}/manifest.json`;
   let manifestJson: unknown;
@@ -45,7 +55,15 @@ export function readPackage(dirArg: string): SchemePackage {
       m.error.issues.map((iss) => ({ code: 'manifest.invalid', file, path: `$${iss.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, message: iss.message })),
     );
   }
-  const manifest = m.data;
+  return m.data;
+}
+
+/** Read and validate a package folder. Throws {@link DataError} naming file, line and column. */
+export function readPackage(dirArg: string): SchemePackage {
+  const dir = resolve(dirArg);
+  const label = basename(dir);
+  checkFolder(dir);
+  const manifest = parseManifest(dir, label);
   const issues = new IssueList();
   const rows = {} as Record<PackageFile, { line: number; row: unknown }[]>;
   const present = new Set<PackageFile>();

@@ -1,28 +1,55 @@
 /**
- * Move a CSV stream through a batch job and into output streams, in order,
- * with back-pressure. The header record comes first and builds the job;
- * every later batch goes through `job.run`.
+ * Move a CSV stream through a batch job and into output streams, in input
+ * order, with bounded memory:
+ *
+ *   read (stream) → RecordSplitter → batches → job.run (in-process, or on a
+ *   piscina pool of worker threads) → outputs written in batch order
+ *
+ * The header record comes first and builds the job spec. At most
+ * `maxInFlight` batches are queued or running; reading waits for the oldest
+ * to be written, so memory does not grow with the input.
  */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { RecordSplitter, type RecordBatch } from '../io/records.js';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { BYTE_OPS, RecordSplitter, type RecordBatch } from '../io/records.js';
 import { parseHeader } from '../io/rows.js';
-import { addCounts, type BatchOutput, type Counts, zeroCounts } from '../jobs/group.js';
+import { mergeAggregate } from '../jobs/registry.js';
+import { repoRoot } from '../paths.js';
+import { addCounts, type BatchJob, type Counts, type JobSpecBase } from './job.js';
+import { unpackReply } from './reply.js';
 
-export interface BatchJob {
-  /** Text written before any row. */
-  head(): string;
-  run(batch: RecordBatch): BatchOutput;
-}
-
-export interface PipelineOptions {
+export interface PipelineOptions<S extends JobSpecBase> {
   readonly input: Readable;
   readonly output: Writable;
   readonly rejects?: Writable | undefined;
-  /** Build the job from the input header (may throw a HeaderError). */
-  readonly makeJob: (header: string[], newline: '\n' | '\r\n') => BatchJob;
-  /** Called after each batch with the running totals. */
-  readonly onProgress?: ((counts: Counts, bytes: number) => void) | undefined;
+  /** Build the job spec from the input header (may throw a HeaderError). */
+  readonly makeSpec: (header: string[], newline: '\n' | '\r\n') => S;
+  /** Build the in-process job (workers ≤ 1), or a job used only for `head()` (workers > 1). */
+  readonly makeLocalJob: (spec: S) => BatchJob;
+  /** Worker threads; 1 or less runs in-process. */
+  readonly workers?: number;
+  /** Batches queued or running at once (default 2 × workers + 2). */
+  readonly maxInFlight?: number;
+  /** Target characters per batch (default 256 KiB) and records per batch (default 4,096). */
+  readonly batchBytes?: number;
+  readonly batchRecords?: number;
+  /**
+   * Old-generation limit of each worker thread, in MB (default: V8's own).
+   * `DRG_WORKER_HEAP_MB` overrides it.
+   */
+  readonly workerHeapMb?: number;
+  /** Called after each batch is written, with the running totals and the characters read so far. */
+  readonly onProgress?: ((counts: Counts, chars: number) => void) | undefined;
+}
+
+export interface PipelineResult {
+  readonly counts: Counts;
+  /** The job's aggregate over all batches (e.g. a migration matrix), if it keeps one. */
+  readonly aggregate: unknown;
 }
 
 export class EmptyInputError extends Error {
@@ -32,32 +59,142 @@ export class EmptyInputError extends Error {
   }
 }
 
-export async function write(stream: Writable, text: string): Promise<void> {
-  if (text !== '' && !stream.write(text)) await once(stream, 'drain');
+/** An error a worker met while building its job (a broken scheme, say), carried across the thread boundary. */
+export class WorkerJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerJobError';
+  }
 }
 
-export async function runPipeline(o: PipelineOptions): Promise<Counts> {
-  const totals = zeroCounts();
-  const splitter = new RecordSplitter(1 << 20, 8192, true);
+export async function write(stream: Writable, data: string | Uint8Array): Promise<void> {
+  if (data.length > 0 && !stream.write(data)) await once(stream, 'drain');
+}
+
+/** The compiled worker module (tests run from TypeScript sources, so resolve to dist/). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = join(dirname(here), 'worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  return join(repoRoot(), 'dist/src/bulk/worker.js');
+}
+
+/** What the main thread needs of a batch's result, whether it ran here or on a worker. */
+interface Done {
+  readonly counts: Counts;
+  readonly out: string | Uint8Array;
+  readonly rejects: string;
+  readonly aggregate?: unknown;
+}
+
+export async function runPipeline<S extends JobSpecBase>(o: PipelineOptions<S>): Promise<PipelineResult> {
+  const workers = Math.max(1, Math.floor(o.workers ?? 1));
+  return workers <= 1 ? runInProcess(o) : runOnWorkers(o, workers);
+}
+
+/** One thread: text decoded by the stream, batches run here in order. */
+async function runInProcess<S extends JobSpecBase>(o: PipelineOptions<S>): Promise<PipelineResult> {
+  const sink = new Sink(o);
   let job: BatchJob | undefined;
-  let bytes = 0;
+  const splitter = new RecordSplitter<string>(o.batchBytes ?? 256 * 1024, o.batchRecords ?? 4096, true);
   const handle = async (batch: RecordBatch): Promise<void> => {
     if (job === undefined) {
-      const newline = batch.text.endsWith('\r\n') ? '\r\n' : '\n';
-      job = o.makeJob(parseHeader(batch.text), newline);
+      job = o.makeLocalJob(sink.start(batch.text, o));
       await write(o.output, job.head());
       return;
     }
-    const r = job.run(batch);
-    addCounts(totals, r.counts);
-    await write(o.output, r.out);
-    if (o.rejects !== undefined) await write(o.rejects, r.rejects);
-    bytes += batch.text.length;
-    o.onProgress?.(totals, bytes);
+    await sink.done(batch.text.length, job.run(batch));
   };
   o.input.setEncoding('utf8');
   for await (const chunk of o.input) for (const b of splitter.push(chunk as string)) await handle(b);
   for (const b of splitter.end()) await handle(b);
-  if (job === undefined) throw new EmptyInputError();
-  return totals;
+  return sink.result();
+}
+
+/**
+ * A piscina pool: this thread splits raw bytes into batches and transfers
+ * them; workers decode, run the job and transfer encoded output back, which
+ * is written here in batch order. At most `maxInFlight` batches are pending.
+ */
+async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, workers: number): Promise<PipelineResult> {
+  const sink = new Sink(o);
+  const maxInFlight = o.maxInFlight ?? 2 * workers + 2;
+  let pool: Piscina | undefined;
+  const queue: { bytes: number; result: Promise<Done> }[] = [];
+  const drainOne = async (): Promise<void> => {
+    const { bytes, result } = queue.shift()!;
+    await sink.done(bytes, await result);
+  };
+  const handle = async (batch: RecordBatch<Buffer>): Promise<void> => {
+    if (pool === undefined) {
+      const spec = sink.start(batch.text.toString('utf8'), o);
+      await write(o.output, o.makeLocalJob(spec).head());
+      // A cap on each worker's old generation makes V8 collect before it has grown
+      // far past the live set, which bounds the process RSS whatever the input size.
+      const heapMb = Number(process.env['DRG_WORKER_HEAP_MB'] ?? o.workerHeapMb ?? 0);
+      const resourceLimits = heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : {};
+      pool = new Piscina({ filename: workerFile(), workerData: { spec }, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits });
+      return;
+    }
+    // A standalone copy of the bytes, whose buffer is transferred (not cloned) to the worker.
+    const bytes = new Uint8Array(batch.text);
+    const task = { text: bytes, firstLine: batch.firstLine, records: batch.records, multiline: batch.multiline };
+    const result = (pool.run(task, { transferList: [bytes.buffer] }) as Promise<Uint8Array>).then(
+      (reply): Done => {
+        const { head, out } = unpackReply(reply);
+        if (head.error !== undefined) throw new WorkerJobError(head.error);
+        return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate };
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          throw new WorkerJobError(`a worker thread ran out of memory (old-generation limit ${process.env['DRG_WORKER_HEAP_MB'] ?? o.workerHeapMb ?? 'default'} MB): set DRG_WORKER_HEAP_MB higher, or use --workers 1`);
+        }
+        throw err;
+      },
+    );
+    result.catch(() => undefined); // observed in drainOne; avoid an unhandled rejection meanwhile
+    queue.push({ bytes: batch.text.length, result });
+    while (queue.length >= maxInFlight) await drainOne();
+  };
+  const splitter = new RecordSplitter<Buffer>(o.batchBytes ?? 256 * 1024, o.batchRecords ?? 4096, true, BYTE_OPS);
+  try {
+    for await (const chunk of o.input) for (const b of splitter.push(chunk as Buffer)) await handle(b);
+    for (const b of splitter.end()) await handle(b);
+    while (queue.length > 0) await drainOne();
+  } finally {
+    await pool?.destroy();
+  }
+  return sink.result();
+}
+
+/** Totals, aggregate and writing, shared by both ways of running. */
+class Sink<S extends JobSpecBase> {
+  private readonly totals: Counts = {};
+  private aggregate: unknown;
+  private spec: S | undefined;
+  private read = 0;
+
+  constructor(private readonly o: PipelineOptions<S>) {}
+
+  /** The header record: build the spec. */
+  start(headerText: string, o: PipelineOptions<S>): S {
+    const newline = headerText.endsWith('\r\n') ? '\r\n' : '\n';
+    this.spec = o.makeSpec(parseHeader(headerText), newline);
+    this.read += headerText.length;
+    return this.spec;
+  }
+
+  async done(size: number, r: Done): Promise<void> {
+    addCounts(this.totals, r.counts);
+    if (r.aggregate !== undefined) this.aggregate = mergeAggregate(this.spec!.kind, this.aggregate, r.aggregate);
+    await write(this.o.output, r.out);
+    if (this.o.rejects !== undefined) await write(this.o.rejects, r.rejects);
+    this.read += size;
+    this.o.onProgress?.(this.totals, this.read);
+  }
+
+  result(): PipelineResult {
+    if (this.spec === undefined) throw new EmptyInputError();
+    return { counts: this.totals, aggregate: this.aggregate };
+  }
 }

@@ -172,6 +172,11 @@ export class CaseDecoder {
     this.ignored = ignored;
   }
 
+  /** The cell positions that feed a field (empty when the file lacks it; several for a summed money field). */
+  positionsOf(field: CaseField): readonly number[] {
+    return this.positions[F[field]]!;
+  }
+
   /** Decode one row of cells (the caller has checked `cells.length === width`). */
   decode(cells: readonly string[]): DecodedRow {
     let problems: FieldProblem[] | null = null;

@@ -1,21 +1,28 @@
 /**
- * `drg group`: group a CSV file of cases under a scheme.
+ * `drg group`: group a CSV file of cases under a scheme — one file or a
+ * year of a region's cases, streamed through worker threads.
  */
-import { parseColumnMap } from '../case/decode.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { CaseDecoder, parseColumnMap } from '../case/decode.js';
 import type { CaseField } from '../case/schema.js';
+import type { BatchJob, Counts } from '../bulk/job.js';
 import { runPipeline } from '../bulk/pipeline.js';
-import { GroupJob, REJECTS_HEADER, type Counts, type OutputFormat } from '../jobs/group.js';
+import { GroupJob, groupHead, matrixCsv, matrixRows, REJECTS_HEADER, type GroupJobSpec, type MigrationMatrix, type OutputFormat } from '../jobs/group.js';
 import { resolveSchemeDir } from '../paths.js';
-import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
+import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
+import { readManifest } from '../../groupers/chs-drg/load.js';
 import { onePositional, oneOf, parse, required } from './args.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
+import { Progress } from './progress.js';
 
 export const usage = `Usage: drg group --scheme <dir|name> <cases.csv|-> [options]
 
 Group every case of a CSV file (canonical header: id,sex,age,age_days,
 birth_weight,los,discharge,diagnoses,procedures; codes |-separated, principal
-first) under a CHS-DRG scheme package.
+first) under a CHS-DRG scheme package. Files of any size are streamed; output
+rows come in input order, byte-identical for any number of workers.
 
 Options:
   --scheme <dir|name>   scheme package folder, or a name in the schemes folder
@@ -28,9 +35,15 @@ Options:
   --translate           translate older codes with the scheme's code maps first
   --columns <map>       map other header names onto the canonical fields:
                         gend=sex,nwb_age=age_days or the preset settlement-list
-  --rejects <file>      write malformed rows (line, reason, raw text) here
-                        instead of as invalid rows in the output
-  -q, --quiet           no summary line on standard error
+  --rejects <file>      write malformed rows (line, reason, message, raw text)
+                        here instead of as invalid rows in the output
+  --compare-scheme <s>  also group every case under a second scheme: adds cmp_*
+                        columns and writes a migration matrix (old → new DRG)
+  --matrix <file>       where the migration matrix goes (default: next to -o,
+                        <output>.migration.csv)
+  --workers <n>         worker threads (default: available cores); 1 runs in-process
+  --progress            show a progress line even when standard error is not a terminal
+  -q, --quiet           no notes, no progress, no summary line
   -h, --help            this text
 
 Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
@@ -45,6 +58,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     translate: { type: 'boolean' },
     columns: { type: 'string' },
     rejects: { type: 'string' },
+    'compare-scheme': { type: 'string' },
+    matrix: { type: 'string' },
+    workers: { type: 'string' },
+    progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -53,54 +70,129 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = onePositional(positionals, 'cases file');
-  const schemeArg = required(values.scheme, '--scheme');
+  const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
+  const compareDir = values['compare-scheme'] !== undefined ? resolveSchemeDir(values['compare-scheme']) : null;
   const format = oneOf<OutputFormat>(values.format, '--format', ['csv', 'jsonl', 'text'], 'csv');
   const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const workers = parseWorkers(values.workers);
+  const quiet = values.quiet === true;
+  let matrixPath = values.matrix;
+  if (compareDir !== null && matrixPath === undefined) {
+    if (values.output === undefined || values.output === '-') throw new UsageError('--compare-scheme writes a migration matrix: give --matrix <file> (or -o <file>, and it goes next to it)');
+    matrixPath = `${values.output.replace(/\.csv$/i, '')}.migration.csv`;
+  }
+  if (compareDir === null && matrixPath !== undefined) throw new UsageError('--matrix needs --compare-scheme');
+
   const started = performance.now();
-  const scheme = loadSchemeSync(schemeArg);
+  // In-process runs load the schemes here; with workers, each thread loads its own and
+  // this thread only checks the manifests (cheap), to fail fast on a wrong name.
+  let scheme: CompiledScheme | undefined;
+  let compare: CompiledScheme | null = null;
+  let schemeId: string;
+  let compareId: string | undefined;
+  if (workers <= 1) {
+    scheme = loadSchemeSync(schemeDir);
+    compare = compareDir !== null ? loadSchemeSync(compareDir) : null;
+    schemeId = scheme.id;
+    compareId = compare?.id;
+  } else {
+    schemeId = readManifest(schemeDir).id;
+    compareId = compareDir !== null ? readManifest(compareDir).id : undefined;
+  }
+
   const source = openInput(input);
+  const size = input === '-' ? undefined : statSync(input).size;
+  const showProgress = !quiet && (values.progress === true || process.stderr.isTTY === true);
+  const progress = showProgress ? new Progress(source, size) : undefined;
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
+  const matrixOut = matrixPath !== undefined ? new AtomicOutput(matrixPath) : undefined;
   try {
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
-    const counts = await runPipeline({
+    const result = await runPipeline<GroupJobSpec>({
       input: source,
       output: out.stream,
       rejects: rejects?.stream,
-      makeJob: (header, newline) => {
-        const job = new GroupJob(
-          { scheme: resolveSchemeDir(schemeArg), format, trace: values.trace === true, translate: values.translate === true, rejects: rejects !== undefined, header, columns: columns as [string, CaseField][], newline },
-          scheme,
-        );
-        if (!values.quiet) noteColumns(job);
-        return job;
+      workers,
+      // Measured: one scheme lives in about 50 MB of heap after loading; 128 MB keeps
+      // peak RSS near 370 MB at 10M rows on 2 workers (bench/RESULTS.md).
+      workerHeapMb: compareDir === null ? 128 : 208,
+      makeSpec: (header, newline) => {
+        const spec: GroupJobSpec = {
+          kind: 'group',
+          scheme: schemeDir,
+          compare: compareDir,
+          format,
+          trace: values.trace === true,
+          translate: values.translate === true,
+          rejects: rejects !== undefined,
+          header,
+          columns: columns as [string, CaseField][],
+          newline,
+        };
+        const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
+        if (!quiet) noteColumns(decoder);
+        return spec;
       },
+      makeLocalJob: (spec): BatchJob =>
+        workers <= 1
+          ? new GroupJob(spec, { scheme: scheme!, compare })
+          : {
+              head: () => groupHead(spec),
+              run: () => {
+                throw new Error('batches run on the worker pool');
+              },
+            },
+      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
     });
+    progress?.done();
+    if (matrixOut !== undefined) {
+      matrixOut.stream.write(matrixCsv((result.aggregate as MigrationMatrix | undefined) ?? {}));
+      await matrixOut.commit();
+    }
     await out.commit();
     await rejects?.commit();
-    if (!values.quiet) process.stderr.write(`${summary(counts, scheme.id, performance.now() - started, values.rejects)}\n`);
-    return counts.rejected > 0 ? EXIT.rejected : EXIT.ok;
+    if (!quiet) {
+      process.stderr.write(`${summary(result.counts, schemeId, performance.now() - started, values.rejects, workers)}\n`);
+      if (matrixPath !== undefined) process.stderr.write(`${matrixSummary((result.aggregate as MigrationMatrix | undefined) ?? {}, schemeId, compareId!, matrixPath)}\n`);
+    }
+    return (result.counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
   } catch (err) {
+    progress?.done();
     out.abort();
     rejects?.abort();
+    matrixOut?.abort();
     throw err;
   }
 }
 
-function noteColumns(job: GroupJob): void {
-  const d = job.decoder;
+function parseWorkers(v: string | undefined): number {
+  if (v === undefined) return availableParallelism();
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`--workers must be a whole number from 1 to 256 (got ${v})`);
+  return Number(v);
+}
+
+function noteColumns(d: CaseDecoder): void {
   if (d.ignored.length > 0) process.stderr.write(`drg group: note: ignoring column${d.ignored.length > 1 ? 's' : ''} ${d.ignored.join(', ')}\n`);
   const absent = (['age_days', 'birth_weight', 'procedures', 'los', 'discharge'] as const).filter((f) => !d.fields.includes(f));
   if (absent.length > 0) process.stderr.write(`drg group: note: no column for ${absent.join(', ')}; treated as empty\n`);
 }
 
 /** The one-line summary; its counts always reconcile: read = grouped + ambiguous + ungroupable + invalid + rejected. */
-export function summary(c: Counts, schemeId: string, ms: number, rejectsPath?: string): string {
-  const parts = [`${c.grouped} grouped`];
-  if (c.ambiguous > 0) parts.push(`${c.ambiguous} ambiguous`);
-  parts.push(`${c.ungroupable} ungroupable`, `${c.invalid} invalid`);
-  if (rejectsPath !== undefined) parts.push(`${c.rejected} rejected${c.rejected > 0 ? ` (see ${rejectsPath})` : ''}`);
-  const rate = ms > 0 ? Math.round((c.read * 1000) / ms) : 0;
-  const blank = c.blank > 0 ? `; ${c.blank} blank line${c.blank > 1 ? 's' : ''} skipped` : '';
-  return `drg group: ${c.read} rows read = ${parts.join(' + ')}${blank} (scheme ${schemeId}, ${(ms / 1000).toFixed(1)} s, ${rate} rows/s)`;
+export function summary(c: Counts, schemeId: string, ms: number, rejectsPath?: string, workers = 1): string {
+  const n = (k: string) => c[k] ?? 0;
+  const parts = [`${n('grouped')} grouped`];
+  if (n('ambiguous') > 0) parts.push(`${n('ambiguous')} ambiguous`);
+  parts.push(`${n('ungroupable')} ungroupable`, `${n('invalid')} invalid`);
+  if (rejectsPath !== undefined) parts.push(`${n('rejected')} rejected${n('rejected') > 0 ? ` (see ${rejectsPath})` : ''}`);
+  const rate = ms > 0 ? Math.round((n('read') * 1000) / ms) : 0;
+  const blank = n('blank') > 0 ? `; ${n('blank')} blank line${n('blank') > 1 ? 's' : ''} skipped` : '';
+  return `drg group: ${n('read')} rows read = ${parts.join(' + ')}${blank} (scheme ${schemeId}, ${workers} worker${workers > 1 ? 's' : ''}, ${(ms / 1000).toFixed(1)} s, ${rate} rows/s)`;
+}
+
+function matrixSummary(m: MigrationMatrix, from: string, to: string, path: string): string {
+  const rows = matrixRows(m);
+  const total = rows.reduce((a, r) => a + r.cases, 0);
+  const moved = rows.filter((r) => r.fromDrg !== r.toDrg || r.fromStatus !== r.toStatus).reduce((a, r) => a + r.cases, 0);
+  return `drg group: migration ${from} → ${to}: ${total} cases in ${rows.length} cells, ${moved} changed group (matrix in ${path})`;
 }

@@ -3,7 +3,7 @@
  * lives in its own module, loaded only when used.
  */
 import { HeaderError } from '../case/decode.js';
-import { EmptyInputError } from '../bulk/pipeline.js';
+import { EmptyInputError, WorkerJobError } from '../bulk/pipeline.js';
 import { DataError, formatIssue } from '../errors.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
 
@@ -61,7 +61,7 @@ function report(prefix: string, err: unknown): number {
     if (err.issues.length > 1) for (const i of err.issues.slice(0, 20)) process.stderr.write(`  - ${formatIssue(i)}\n`);
     return EXIT.fatal;
   }
-  if (err instanceof HeaderError || err instanceof EmptyInputError || err instanceof FatalError) {
+  if (err instanceof HeaderError || err instanceof EmptyInputError || err instanceof FatalError || err instanceof WorkerJobError) {
     process.stderr.write(`${prefix}: ${err.message}\n`);
     return EXIT.fatal;
   }

@@ -7,6 +7,8 @@ import type { CaseField } from '../case/schema.js';
 import { runPipeline } from '../bulk/pipeline.js';
 import { WhatIfJob } from '../jobs/whatif.js';
 import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
+import { resolveSchemeDir } from '../paths.js';
+import type { WhatIfJobSpec } from '../jobs/whatif.js';
 import { onePositional, oneOf, parse, required } from './args.js';
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
@@ -39,16 +41,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = onePositional(positionals, 'cases file');
-  const scheme = loadSchemeSync(required(values.scheme, '--scheme'));
+  const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
+  const scheme = loadSchemeSync(schemeDir);
   const format = oneOf(values.format, '--format', ['text', 'jsonl', 'csv'] as const, 'text');
   const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
   const source = openInput(input);
   const out = new AtomicOutput(values.output);
   try {
-    await runPipeline({
+    await runPipeline<WhatIfJobSpec>({
       input: source,
       output: out.stream,
-      makeJob: (header, newline) => new WhatIfJob({ format, translate: values.translate === true, header, columns: columns as [string, CaseField][], newline }, scheme),
+      makeSpec: (header, newline) => ({ kind: 'whatif', scheme: schemeDir, format, translate: values.translate === true, header, columns: columns as [string, CaseField][], newline }),
+      makeLocalJob: (spec) => new WhatIfJob(spec, scheme),
     });
     await out.commit();
     return EXIT.ok;

@@ -9,16 +9,19 @@
  * to parse and is reported, and scanning resumes on the next line. One bad
  * quote therefore costs one row, never the rest of the file.
  *
- * Scanning uses indexOf for newlines and quotes, remembering the next quote
- * position so that each character is looked at a bounded number of times.
+ * The same algorithm runs over strings (in-process) or over UTF-8 bytes (the
+ * main thread of a worker pool, which then never decodes text): newline,
+ * quote and comma are ASCII, and never occur inside a multi-byte UTF-8
+ * sequence. Scanning uses indexOf, remembering the next quote position, so
+ * each character is looked at a bounded number of times.
  */
 
 /** Longest run of physical lines one quoted record may span. */
 export const MAX_RECORD_LINES = 100;
 
-export interface RecordBatch {
+export interface RecordBatch<T = string> {
   /** Complete records, concatenated with their line endings. */
-  readonly text: string;
+  readonly text: T;
   /** Physical line (1-based) of the first record. */
   readonly firstLine: number;
   /** Number of records (blank lines count as records). */
@@ -27,9 +30,39 @@ export interface RecordBatch {
   readonly multiline: boolean;
 }
 
-export class RecordSplitter {
+/** The few operations the splitter needs from its text type. */
+export interface TextOps<T> {
+  readonly empty: T;
+  length(t: T): number;
+  concat(a: T, b: T): T;
+  /** Index of the ASCII character (`\n`, `"`) at or after `from`, or -1. */
+  indexOf(t: T, ch: '\n' | '"', from: number): number;
+  /** The code of the character (or byte) at i. */
+  code(t: T, i: number): number;
+  slice(t: T, from: number, to: number): T;
+}
+
+export const STRING_OPS: TextOps<string> = {
+  empty: '',
+  length: (t) => t.length,
+  concat: (a, b) => a + b,
+  indexOf: (t, ch, from) => t.indexOf(ch, from),
+  code: (t, i) => t.charCodeAt(i),
+  slice: (t, a, b) => t.slice(a, b),
+};
+
+export const BYTE_OPS: TextOps<Buffer> = {
+  empty: Buffer.alloc(0),
+  length: (t) => t.length,
+  concat: (a, b) => (a.length === 0 ? b : Buffer.concat([a, b])),
+  indexOf: (t, ch, from) => t.indexOf(ch === '\n' ? 10 : 34, from),
+  code: (t, i) => t[i]!,
+  slice: (t, a, b) => t.subarray(a, b),
+};
+
+export class RecordSplitter<T = string> {
   /** Unemitted text: complete records of the current batch, then the incomplete tail. */
-  private buf = '';
+  private buf: T;
   /** Scan position in buf. */
   private pos = 0;
   /** Start of the record being scanned. */
@@ -45,41 +78,46 @@ export class RecordSplitter {
   private batchMultiline = false;
   /** Physical line of the first record of the current batch. */
   private batchFirstLine = 1;
-
   /** Until the first record is out, batches hold one record (the header). */
   private headerPending: boolean;
 
   /**
-   * @param targetBytes  emit a batch once it holds at least this many characters
+   * @param targetBytes  emit a batch once it holds at least this many characters (or bytes)
    * @param maxRecords   ... or this many records
    * @param header       emit the first record alone, as the header batch
+   * @param ops          the text type: strings (default) or UTF-8 bytes (BYTE_OPS)
    */
   constructor(
     private readonly targetBytes = 1 << 20,
     private readonly maxRecords = 8192,
     header = false,
+    private readonly ops: TextOps<T> = STRING_OPS as unknown as TextOps<T>,
   ) {
     this.headerPending = header;
+    this.buf = ops.empty;
   }
 
   /** Feed text; returns the batches completed by it. */
-  push(chunk: string): RecordBatch[] {
-    if (chunk === '') return [];
-    const oldLength = this.buf.length;
-    this.buf += chunk;
-    if (this.nextQuote === -1) this.nextQuote = this.buf.indexOf('"', Math.max(oldLength, this.pos));
-    const out: RecordBatch[] = [];
+  push(chunk: T): RecordBatch<T>[] {
+    const ops = this.ops;
+    if (ops.length(chunk) === 0) return [];
+    const oldLength = ops.length(this.buf);
+    this.buf = ops.concat(this.buf, chunk);
+    if (this.nextQuote === -1) this.nextQuote = ops.indexOf(this.buf, '"', Math.max(oldLength, this.pos));
+    const out: RecordBatch<T>[] = [];
     this.scan(out);
     return out;
   }
 
   /** Signal the end of input; returns the last batch(es). */
-  end(): RecordBatch[] {
-    const out: RecordBatch[] = [];
+  end(): RecordBatch<T>[] {
+    const ops = this.ops;
+    const out: RecordBatch<T>[] = [];
+    const len = () => ops.length(this.buf);
     // A quote as the very last character closes its field.
-    if (this.inQuote && this.nextQuote === this.buf.length - 1) {
+    if (this.inQuote && this.nextQuote === len() - 1) {
       this.inQuote = false;
-      this.pos = this.buf.length;
+      this.pos = len();
       this.nextQuote = -1;
     }
     // An open quote at the end of input: cut that record after its first line and rescan.
@@ -87,9 +125,9 @@ export class RecordSplitter {
       this.cutRecord(out);
       this.scan(out);
     }
-    if (this.recStart < this.buf.length) {
+    if (this.recStart < len()) {
       // Last record without a trailing newline.
-      this.pos = this.buf.length;
+      this.pos = len();
       this.closeRecord(this.pos, this.recLines + 1, out);
     }
     this.flush(out);
@@ -102,17 +140,18 @@ export class RecordSplitter {
    * is an escaped quote and any other quote closes it. A quote elsewhere is a
    * literal character.
    */
-  private scan(out: RecordBatch[]): void {
+  private scan(out: RecordBatch<T>[]): void {
+    const ops = this.ops;
     let buf = this.buf;
-    let nl = buf.indexOf('\n', this.pos);
+    let nl = ops.indexOf(buf, '\n', this.pos);
     for (;;) {
       const q = this.nextQuote;
       if (!this.inQuote) {
         if (q !== -1 && (nl === -1 || q < nl)) {
           // A quote before the end of the line: it opens a field only at a field start.
-          if (q === this.recStart || buf.charCodeAt(q - 1) === 44 /* , */) this.inQuote = true;
+          if (q === this.recStart || ops.code(buf, q - 1) === 44 /* , */) this.inQuote = true;
           this.pos = q + 1;
-          this.nextQuote = buf.indexOf('"', this.pos);
+          this.nextQuote = ops.indexOf(buf, '"', this.pos);
           continue;
         }
         if (nl === -1) return;
@@ -120,7 +159,7 @@ export class RecordSplitter {
         this.recLines++;
         this.closeRecord(this.pos, this.recLines, out);
         buf = this.buf; // a flush drops the emitted text and rebases positions
-        nl = buf.indexOf('\n', this.pos);
+        nl = ops.indexOf(buf, '\n', this.pos);
         continue;
       }
       // Inside a quoted field.
@@ -131,23 +170,23 @@ export class RecordSplitter {
           this.cutRecord(out);
           buf = this.buf;
         }
-        nl = buf.indexOf('\n', this.pos);
+        nl = ops.indexOf(buf, '\n', this.pos);
         continue;
       }
       if (q === -1) return; // no closing quote yet
-      if (q + 1 >= buf.length) return; // cannot tell "" from a closing quote until more text arrives
-      if (buf.charCodeAt(q + 1) === 34 /* " */) {
+      if (q + 1 >= ops.length(buf)) return; // cannot tell "" from a closing quote until more text arrives
+      if (ops.code(buf, q + 1) === 34 /* " */) {
         this.pos = q + 2;
       } else {
         this.inQuote = false;
         this.pos = q + 1;
       }
-      this.nextQuote = buf.indexOf('"', this.pos);
+      this.nextQuote = ops.indexOf(buf, '"', this.pos);
     }
   }
 
   /** The current record ends at `end` and spans `lines` physical lines. */
-  private closeRecord(end: number, lines: number, out: RecordBatch[]): void {
+  private closeRecord(end: number, lines: number, out: RecordBatch<T>[]): void {
     this.batchRecords++;
     this.batchLines += lines;
     if (lines > 1) this.batchMultiline = true;
@@ -160,21 +199,23 @@ export class RecordSplitter {
   }
 
   /** Close the current record after its first physical line (a broken quote); scanning resumes there. */
-  private cutRecord(out: RecordBatch[]): void {
-    const firstNl = this.buf.indexOf('\n', this.recStart);
-    const end = firstNl === -1 ? this.buf.length : firstNl + 1;
+  private cutRecord(out: RecordBatch<T>[]): void {
+    const ops = this.ops;
+    const firstNl = ops.indexOf(this.buf, '\n', this.recStart);
+    const end = firstNl === -1 ? ops.length(this.buf) : firstNl + 1;
     this.inQuote = false;
     this.pos = end;
     this.closeRecord(end, 1, out);
-    this.nextQuote = this.buf.indexOf('"', this.pos);
+    this.nextQuote = ops.indexOf(this.buf, '"', this.pos);
   }
 
   /** Emit the closed records of the current batch, keeping the incomplete tail. */
-  private flush(out: RecordBatch[]): void {
+  private flush(out: RecordBatch<T>[]): void {
     if (this.batchRecords === 0) return;
-    out.push({ text: this.buf.slice(0, this.recStart), firstLine: this.batchFirstLine, records: this.batchRecords, multiline: this.batchMultiline });
+    const ops = this.ops;
+    out.push({ text: ops.slice(this.buf, 0, this.recStart), firstLine: this.batchFirstLine, records: this.batchRecords, multiline: this.batchMultiline });
     const cut = this.recStart;
-    this.buf = this.buf.slice(cut);
+    this.buf = ops.slice(this.buf, cut, ops.length(this.buf));
     this.pos -= cut;
     if (this.nextQuote !== -1) this.nextQuote -= cut;
     this.recStart = 0;

@@ -86,13 +86,32 @@ export function parseBatch(batch: RecordBatch, width: number, newline: '\n' | '\
         v.bad(line, raw, 'row.malformed', `line ${line}: ${describePapaError(err)}`);
       } else if (one.data.length !== 1 || cells === undefined) {
         v.bad(line, raw, 'row.malformed', `line ${line}: the record does not parse as one row`);
-      } else if (cells.length !== width) {
-        v.bad(line, raw, cells.length < width ? 'row.too_few_fields' : 'row.too_many_fields', `line ${line}: expected ${width} fields (as in the header), found ${cells.length}`);
       } else {
-        v.row(line, cells);
+        visitCells(line, raw, cells, width, v);
       }
     }
     line += span;
+  }
+}
+
+/** A parsed record: the right width → a row; one empty cell → blank; otherwise a bad record. */
+function visitCells(line: number, raw: string, cells: string[], width: number, v: RowVisitor): void {
+  if (isBlankRow(cells)) v.blank(line);
+  else if (cells.length !== width) v.bad(line, raw, cells.length < width ? 'row.too_few_fields' : 'row.too_many_fields', `line ${line}: expected ${width} fields (as in the header), found ${cells.length}`);
+  else v.row(line, cells);
+}
+
+/**
+ * One line of a quote-free batch, handled exactly as {@link parseBatch}
+ * would: the cells are the line split on commas.
+ */
+export function visitQuoteFreeLine(line: number, lineText: string, width: number, v: RowVisitor): void {
+  const cells = lineText.split(',');
+  if (cells.length === width || isBlankRow(cells)) visitCells(line, lineText, cells, width, v);
+  else {
+    // parseBatch reads a batch with a bad width record by record, without the line ending.
+    const raw = lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText;
+    visitCells(line, raw, raw.split(','), width, v);
   }
 }
 

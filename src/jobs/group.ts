@@ -10,121 +10,239 @@
  */
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
 import type { Case, CaseField } from '../case/schema.js';
+import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
+import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch } from '../io/rows.js';
-import { formatTrace, groupCase, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { FusedReader } from './group-fast.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'text';
 
-/** Everything a job needs, as plain data. */
-export interface GroupJobSpec {
+/** Everything a group job needs, as plain data. */
+export interface GroupJobSpec extends JobSpecBase {
+  readonly kind: 'group';
   /** Scheme folder (resolved). */
   readonly scheme: string;
+  /** A second scheme folder to group every case under as well (version migration), or null. */
+  readonly compare: string | null;
   readonly format: OutputFormat;
   readonly trace: boolean;
   readonly translate: boolean;
   /** Send malformed rows to the rejects stream instead of the output. */
   readonly rejects: boolean;
-  /** The input header as read. */
-  readonly header: readonly string[];
   /** `--columns` mapping, as entries. */
   readonly columns: readonly (readonly [string, CaseField])[];
-  readonly newline: '\n' | '\r\n';
 }
 
-export interface Counts {
-  /** Data rows read (blank lines excluded). */
-  read: number;
-  grouped: number;
-  ambiguous: number;
-  ungroupable: number;
-  invalid: number;
-  /** Malformed rows sent to the rejects file. */
-  rejected: number;
-  /** Blank lines skipped (not data rows). */
-  blank: number;
-}
-
+/** The group job's counters: read = grouped + ambiguous + ungroupable + invalid + rejected; blank lines apart. */
 export const zeroCounts = (): Counts => ({ read: 0, grouped: 0, ambiguous: 0, ungroupable: 0, invalid: 0, rejected: 0, blank: 0 });
 
-export function addCounts(into: Counts, c: Counts): void {
-  into.read += c.read;
-  into.grouped += c.grouped;
-  into.ambiguous += c.ambiguous;
-  into.ungroupable += c.ungroupable;
-  into.invalid += c.invalid;
-  into.rejected += c.rejected;
-  into.blank += c.blank;
+/**
+ * Migration matrix: cell key → cases. A key is `status␁drg␁name` of the first
+ * scheme, `␂`, then the same for the compared scheme (see {@link matrixRows}).
+ */
+export type MigrationMatrix = Record<string, number>;
+
+const cellKey = (a: GroupResult | null, b: GroupResult | null): string =>
+  a === null || b === null ? 'rejected\u0001\u0001\u0002rejected\u0001\u0001' : `${a.status}\u0001${a.drg}\u0001${a.drgName}\u0002${b.status}\u0001${b.drg}\u0001${b.drgName}`;
+
+export interface MatrixRow {
+  readonly fromStatus: string;
+  readonly fromDrg: string;
+  readonly fromName: string;
+  readonly toStatus: string;
+  readonly toDrg: string;
+  readonly toName: string;
+  readonly cases: number;
 }
 
-export interface BatchOutput {
-  readonly out: string;
-  readonly rejects: string;
-  readonly counts: Counts;
+/** The matrix as rows, sorted by source DRG then target DRG (deterministic). */
+export function matrixRows(m: MigrationMatrix): MatrixRow[] {
+  return Object.entries(m)
+    .map(([key, cases]) => {
+      const [from, to] = key.split('\u0002') as [string, string];
+      const [fromStatus, fromDrg, fromName] = from.split('\u0001') as [string, string, string];
+      const [toStatus, toDrg, toName] = to.split('\u0001') as [string, string, string];
+      return { fromStatus, fromDrg, fromName, toStatus, toDrg, toName, cases };
+    })
+    .sort((a, b) => a.fromDrg.localeCompare(b.fromDrg) || a.fromStatus.localeCompare(b.fromStatus) || a.toDrg.localeCompare(b.toDrg) || a.toStatus.localeCompare(b.toStatus));
+}
+
+/** The matrix as CSV. */
+export function matrixCsv(m: MigrationMatrix): string {
+  let s = csvLine(['from_status', 'from_drg', 'from_name', 'to_status', 'to_drg', 'to_name', 'cases']);
+  for (const r of matrixRows(m)) s += csvLine([r.fromStatus, r.fromDrg, r.fromName, r.toStatus, r.toDrg, r.toName, String(r.cases)]);
+  return s;
+}
+
+/** The CSV header of a group job's output (needs no scheme). */
+export function groupHead(spec: GroupJobSpec): string {
+  if (spec.format !== 'csv') return '';
+  const cols = ['id', 'status', 'mdc', 'adrg', 'drg', 'drg_name', 'cc_level', 'cc_dx', 'reasons', 'warnings', 'detail'];
+  if (spec.translate) cols.push('translations');
+  if (spec.trace) cols.push('trace');
+  if (spec.compare !== null) cols.push('cmp_status', 'cmp_mdc', 'cmp_adrg', 'cmp_drg', 'cmp_drg_name', 'cmp_cc_level', 'cmp_cc_dx', 'cmp_reasons', 'drg_changed');
+  return csvLine(cols);
 }
 
 /** Columns of the rejects file. */
 export const REJECTS_HEADER = csvLine(['line', 'reason', 'message', 'raw']);
 
-export class GroupJob {
+export class GroupJob implements BatchJob<MigrationMatrix> {
   readonly scheme: CompiledScheme;
+  readonly compare: CompiledScheme | null;
   readonly decoder: CaseDecoder;
+  /** The fused reader for quote-free batches (see group-fast.ts), or null to always take the generic path. */
+  private readonly fused: FusedReader | null;
+  /** CSV output is written as bytes (see io/bytes.ts); reused across batches. */
+  private readonly bytes = new ByteWriter(1 << 20);
 
+  /**
+   * Schemes already loaded in this thread may be passed in; otherwise they are
+   * loaded from the spec. `fused: false` forces the generic path (tests).
+   */
   constructor(
     readonly spec: GroupJobSpec,
-    scheme?: CompiledScheme,
+    loaded: { scheme?: CompiledScheme; compare?: CompiledScheme | null; fused?: boolean } = {},
   ) {
-    this.scheme = scheme ?? loadSchemeSync(spec.scheme);
+    this.scheme = loaded.scheme ?? loadSchemeSync(spec.scheme);
+    this.compare = spec.compare === null ? null : (loaded.compare ?? loadSchemeSync(spec.compare));
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
+    this.fused = loaded.fused === false ? null : FusedReader.for(this.decoder);
+  }
+
+  static merge(a: MigrationMatrix, b: MigrationMatrix): MigrationMatrix {
+    const out = { ...a };
+    for (const k in b) out[k] = (out[k] ?? 0) + b[k]!;
+    return out;
   }
 
   /** The output's first line(s). */
   head(): string {
-    if (this.spec.format !== 'csv') return '';
-    const cols = ['id', 'status', 'mdc', 'adrg', 'drg', 'drg_name', 'cc_level', 'cc_dx', 'reasons', 'warnings', 'detail'];
-    if (this.spec.translate) cols.push('translations');
-    if (this.spec.trace) cols.push('trace');
-    return csvLine(cols);
+    return groupHead(this.spec);
   }
 
-  run(batch: RecordBatch): BatchOutput {
+  run(batch: RecordBatch): BatchOutput<MigrationMatrix> {
     const counts = zeroCounts();
+    const matrix: MigrationMatrix | undefined = this.compare !== null ? {} : undefined;
     let out = '';
     let rejects = '';
     const spec = this.spec;
     const options = { trace: spec.trace, translate: spec.translate };
-    const emit = (line: number, r: GroupResult): void => {
-      counts.read++;
-      counts[r.status]++;
-      out += this.format(line, r);
+    const csv = spec.format === 'csv' && !spec.translate && !spec.trace;
+    const emit = (line: number, r: GroupResult, cmp: GroupResult | null): void => {
+      counts['read']!++;
+      counts[r.status]!++;
+      if (csv) this.csvBytes(r, cmp);
+      else out += this.format(line, r, cmp);
+      if (matrix !== undefined) {
+        const key = cellKey(r, cmp);
+        matrix[key] = (matrix[key] ?? 0) + 1;
+      }
     };
-    parseBatch(batch, this.decoder.width, spec.newline, {
+    const generic: RowVisitor = {
       row: (line, cells) => {
         const { case: c, problems } = this.decoder.decode(cells);
         if (problems !== null) {
-          emit(line, invalidResult(c.id, problems.map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` }))));
+          const bad = invalidResult(c.id, problems.map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` })));
+          emit(line, bad, this.compare !== null ? bad : null);
         } else {
-          emit(line, groupCase(this.scheme, c, options));
+          emit(line, groupCase(this.scheme, c, options), this.compare !== null ? groupCase(this.compare, c, options) : null);
         }
       },
       blank: () => {
-        counts.blank++;
+        counts['blank']!++;
       },
       bad: (line, raw, code, message) => {
         if (spec.rejects) {
-          counts.read++;
-          counts.rejected++;
+          counts['read']!++;
+          counts['rejected']!++;
           rejects += csvLine([String(line), code, message, raw]);
+          if (matrix !== undefined) matrix[cellKey(null, null)] = (matrix[cellKey(null, null)] ?? 0) + 1;
         } else {
-          emit(line, invalidResult(firstCell(raw), [{ code, message }]));
+          const r = invalidResult(firstCell(raw), [{ code, message }]);
+          emit(line, r, this.compare !== null ? r : null);
         }
       },
-    });
-    return { out, rejects, counts };
+    };
+    const fused = this.fused;
+    if (fused !== null && batch.text.indexOf('"') === -1) {
+      const width = this.decoder.width;
+      fused.each(batch, spec.newline, {
+        clean: (line, id) => {
+          fused.fillContext(this.scheme, this.scheme.ctx, spec.translate);
+          const r = groupPrepared(this.scheme, this.scheme.ctx, id, spec.trace);
+          let cmp: GroupResult | null = null;
+          if (this.compare !== null) {
+            fused.fillContext(this.compare, this.compare.ctx, spec.translate);
+            cmp = groupPrepared(this.compare, this.compare.ctx, id, spec.trace);
+          }
+          emit(line, r, cmp);
+        },
+        slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
+      });
+    } else {
+      parseBatch(batch, this.decoder.width, spec.newline, generic);
+    }
+    const body = csv ? this.bytes.take() : out;
+    return matrix === undefined ? { out: body, rejects, counts } : { out: body, rejects, counts, aggregate: matrix };
   }
 
-  private format(line: number, r: GroupResult): string {
+  /** One CSV row as bytes: the same text as `format` gives for csv (a test holds them equal). */
+  private csvBytes(r: GroupResult, cmp: GroupResult | null): void {
+    const w = this.bytes;
+    w.field(r.id);
+    w.byte(44);
+    w.ascii(r.status);
+    w.byte(44);
+    if (r.mdc !== null) w.ascii(r.mdc);
+    w.byte(44);
+    if (r.adrg !== null) w.ascii(r.adrg);
+    w.byte(44);
+    w.ascii(r.drg);
+    w.byte(44);
+    w.recurring(r.drgName);
+    w.byte(44);
+    if (r.ccLevel !== 'none') w.ascii(r.ccLevel);
+    w.byte(44);
+    if (r.ccDx !== null) w.ascii(r.ccDx);
+    w.byte(44);
+    if (r.reasons.length + r.warnings.length > 0) {
+      w.field(codes(r.reasons));
+      w.byte(44);
+      w.field(codes(r.warnings));
+      w.byte(44);
+      w.field(detail(r));
+    } else {
+      w.byte(44);
+      w.byte(44);
+    }
+    if (cmp !== null) {
+      w.byte(44);
+      w.ascii(cmp.status);
+      w.byte(44);
+      if (cmp.mdc !== null) w.ascii(cmp.mdc);
+      w.byte(44);
+      if (cmp.adrg !== null) w.ascii(cmp.adrg);
+      w.byte(44);
+      w.ascii(cmp.drg);
+      w.byte(44);
+      w.recurring(cmp.drgName);
+      w.byte(44);
+      if (cmp.ccLevel !== 'none') w.ascii(cmp.ccLevel);
+      w.byte(44);
+      if (cmp.ccDx !== null) w.ascii(cmp.ccDx);
+      w.byte(44);
+      w.field(codes(cmp.reasons));
+      w.byte(44);
+      w.ascii(cmp.drg !== r.drg || cmp.status !== r.status ? 'yes' : 'no');
+    }
+    w.byte(10);
+  }
+
+  private format(line: number, r: GroupResult, cmp: GroupResult | null): string {
     switch (this.spec.format) {
       case 'csv': {
         // Status, MDC, ADRG, DRG, level and codes never hold a comma or quote; only
@@ -134,12 +252,15 @@ export class GroupJob {
         else s += `${csvField(codes(r.reasons))},${csvField(codes(r.warnings))},${csvField(detail(r))}`;
         if (this.spec.translate) s += `,${csvField(r.translations.map((t) => `${t.field === 'diagnoses' ? 'dx' : 'px'}${t.position}:${t.from}>${t.to}`).join('|'))}`;
         if (this.spec.trace) s += `,${csvField(r.trace !== undefined ? formatTrace(r.trace) : '')}`;
+        if (cmp !== null) {
+          s += `,${cmp.status},${cmp.mdc ?? ''},${cmp.adrg ?? ''},${cmp.drg},${csvField(cmp.drgName)},${cmp.ccLevel === 'none' ? '' : cmp.ccLevel},${cmp.ccDx ?? ''},${csvField(codes(cmp.reasons))},${cmp.drg !== r.drg || cmp.status !== r.status ? 'yes' : 'no'}`;
+        }
         return `${s}\n`;
       }
       case 'jsonl':
-        return `${JSON.stringify({ line, ...r })}\n`;
+        return `${JSON.stringify(cmp === null ? { line, ...r } : { line, ...r, compare: cmp })}\n`;
       case 'text': {
-        const head = `${r.id || '(no id)'} (line ${line}): ${describe(r)}`;
+        const head = `${r.id || '(no id)'} (line ${line}): ${describe(r)}${cmp !== null ? `\n    compare: ${describe(cmp)}` : ''}`;
         const body = r.trace !== undefined ? `\n${formatTrace(r.trace)}` : r.reasons.length + r.warnings.length > 0 ? `\n    ${detail(r)}` : '';
         return `${head}${body}\n\n`;
       }

@@ -7,23 +7,27 @@ import type { CaseField } from '../case/schema.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch } from '../io/rows.js';
-import { whatIf, type CompiledScheme, type GroupResult, type WhatIf } from '../../groupers/chs-drg/index.js';
-import { type BatchOutput, invalidResult, zeroCounts } from './group.js';
+import { loadSchemeSync, whatIf, type CompiledScheme, type GroupResult, type WhatIf } from '../../groupers/chs-drg/index.js';
+import type { BatchJob, BatchOutput, JobSpecBase } from '../bulk/job.js';
+import { invalidResult, zeroCounts } from './group.js';
 
-export interface WhatIfJobSpec {
+export interface WhatIfJobSpec extends JobSpecBase {
+  readonly kind: 'whatif';
+  /** Scheme folder (resolved). */
+  readonly scheme: string;
   readonly format: 'text' | 'jsonl' | 'csv';
   readonly translate: boolean;
-  readonly header: readonly string[];
   readonly columns: readonly (readonly [string, CaseField])[];
-  readonly newline: '\n' | '\r\n';
 }
 
-export class WhatIfJob {
+export class WhatIfJob implements BatchJob {
   readonly decoder: CaseDecoder;
+  readonly scheme: CompiledScheme;
   constructor(
     readonly spec: WhatIfJobSpec,
-    readonly scheme: CompiledScheme,
+    scheme?: CompiledScheme,
   ) {
+    this.scheme = scheme ?? loadSchemeSync(spec.scheme);
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
   }
 
@@ -35,9 +39,9 @@ export class WhatIfJob {
     const counts = zeroCounts();
     let out = '';
     const emit = (line: number, id: string, w: WhatIf | null, invalid: GroupResult | null): void => {
-      counts.read++;
+      counts['read']!++;
       const base = w?.base ?? invalid!;
-      counts[base.status]++;
+      counts[base.status]!++;
       out += this.format(line, id, w, base);
     };
     parseBatch(batch, this.decoder.width, this.spec.newline, {
@@ -47,7 +51,7 @@ export class WhatIfJob {
         else emit(line, c.id, whatIf(this.scheme, c, { translate: this.spec.translate }), null);
       },
       blank: () => {
-        counts.blank++;
+        counts['blank']!++;
       },
       bad: (line, _raw, code, message) => emit(line, '', null, invalidResult('', [{ code, message }])),
     });

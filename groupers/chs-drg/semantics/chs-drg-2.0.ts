@@ -48,7 +48,11 @@ export const chsDrg20: SemanticsRules = {
         return [{ code: 'principal_px.gray', field: 'procedures', message: `principal procedure ${c.pxCode(0)} is a gray code (may not be used)` }];
       }
       // Not allowed as principal: the slot is emptied, the other procedures keep their positions.
-      if (listHas(v.invalidPrincipalPx, px0)) c.px[0] = EMPTY_SLOT;
+      // The code stays in pxRaw[0] for messages.
+      if (listHas(v.invalidPrincipalPx, px0)) {
+        c.pxRaw[0] = s.px.codes[px0]!;
+        c.px[0] = EMPTY_SLOT;
+      }
     }
     return null;
   },

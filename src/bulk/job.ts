@@ -1,0 +1,37 @@
+/**
+ * What the bulk pipeline runs: a job, built from a plain serialisable spec
+ * (so that each worker thread can build its own copy), turning batches of CSV
+ * records into output text. A batch's output depends only on the batch, so the
+ * output is the same whatever the number of workers.
+ */
+import type { RecordBatch } from '../io/records.js';
+
+/** Counters a job keeps per batch; the pipeline adds them up. `read` and `rejected` are common to all jobs. */
+export type Counts = Record<string, number>;
+
+export interface BatchOutput<A = unknown> {
+  /** Output for the batch (rows in input order): text, or UTF-8 bytes. */
+  readonly out: string | Uint8Array;
+  /** Lines for the rejects file. */
+  readonly rejects: string;
+  readonly counts: Counts;
+  /** Something the job accumulates across batches (e.g. a migration matrix), merged by the job kind. */
+  readonly aggregate?: A;
+}
+
+export interface BatchJob<A = unknown> {
+  /** Text written before any row (a CSV header). */
+  head(): string;
+  run(batch: RecordBatch): BatchOutput<A>;
+}
+
+/** The spec every job kind receives: its own fields plus the input's header and line ending. */
+export interface JobSpecBase {
+  readonly kind: string;
+  readonly header: readonly string[];
+  readonly newline: '\n' | '\r\n';
+}
+
+export function addCounts(into: Counts, c: Counts): void {
+  for (const k in c) into[k] = (into[k] ?? 0) + c[k]!;
+}

@@ -1,0 +1,217 @@
+/**
+ * The fused reader of the group job: for a batch without any double quote it
+ * goes from CSV text straight to the grouping context, without building cell
+ * arrays, code strings or case objects — commas are found by index, numbers
+ * parsed from char codes, codes looked up from ranges of the line.
+ *
+ * It handles only the clean case. Any line it is not sure about (wrong width,
+ * a blank line, spaces around a value, an unusual number, a bad amount or
+ * date) goes back to the generic path (`slow`), so every message about bad
+ * data comes from one place: CaseDecoder. A differential test holds the
+ * output of both paths byte-identical.
+ */
+import type { CaseDecoder } from '../case/decode.js';
+import { CASE_FIELDS, type CaseField, isRealDate } from '../case/schema.js';
+import type { RecordBatch } from '../io/records.js';
+import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
+import type { CaseContext } from '../../groupers/chs-drg/context.js';
+import { NO_CODE } from '../../groupers/chs-drg/codes.js';
+
+/** Not a value: the line must take the generic path. */
+const SLOW = -Infinity;
+
+/** ECMAScript white space and line terminators: exactly what String.prototype.trim removes. */
+function isTrimSpace(ch: number): boolean {
+  return (
+    ch === 32 ||
+    (ch >= 9 && ch <= 13) ||
+    ch === 0xa0 ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200a) ||
+    ch === 0x2028 ||
+    ch === 0x2029 ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000 ||
+    ch === 0xfeff
+  );
+}
+
+/** A plain decimal from text[a, b): the value, NaN when empty, or SLOW for anything unusual. */
+function numberAt(text: string, a: number, b: number): number {
+  if (a === b) return NaN;
+  let i = a;
+  let c = text.charCodeAt(i);
+  let neg = false;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+  }
+  if (i === b || b - i > 15) return SLOW;
+  let v = 0;
+  for (; i < b; i++) {
+    c = text.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      // A decimal point (or anything else): rare in case files; let Number() or the slow path decide.
+      return c === 46 ? decimalAt(text, a, b) : SLOW;
+    }
+    v = v * 10 + (c - 48);
+  }
+  return neg ? -v : v;
+}
+
+function decimalAt(text: string, a: number, b: number): number {
+  const s = text.slice(a, b);
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : SLOW;
+}
+
+/** True when text[a, b) is empty or an amount with at most two decimals (see parseYuan). */
+function amountOk(text: string, a: number, b: number): boolean {
+  if (a === b) return true;
+  return /^[+-]?\d{1,13}(\.\d{1,2})?$/.test(text.slice(a, b));
+}
+
+export interface FastVisitor {
+  /** A clean line: its id and numbers are read; fill contexts with {@link FusedReader.fillContext} and group. */
+  clean(line: number, id: string): void;
+  /** The generic path must handle this line (its text without the line ending). */
+  slow(line: number, lineText: string): void;
+}
+
+const DX_FIELD = CASE_FIELDS.indexOf('diagnoses');
+const PX_FIELD = CASE_FIELDS.indexOf('procedures');
+const ID_FIELD = CASE_FIELDS.indexOf('id');
+
+export class FusedReader {
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  /** Cell position of each canonical field, or -1. */
+  private readonly at: Int32Array;
+  private readonly numeric: readonly CaseField[] = ['sex', 'age', 'age_days', 'birth_weight', 'los', 'discharge', 'vent_hours', 'hospital_level'];
+  private readonly numericAt: Int32Array;
+  private readonly moneyAt: number[];
+  private readonly dateAt: number[];
+  /** Numbers of the current line, in `numeric` order. */
+  readonly values: Float64Array;
+
+  /** Returns null when the header needs what the fused path does not do (a money field fed by several columns). */
+  static for(decoder: CaseDecoder): FusedReader | null {
+    for (const f of CASE_FIELDS) if (decoder.positionsOf(f).length > 1) return null;
+    return new FusedReader(decoder);
+  }
+
+  private constructor(private readonly decoder: CaseDecoder) {
+    const width = decoder.width;
+    this.start = new Int32Array(width);
+    this.end = new Int32Array(width);
+    this.at = Int32Array.from(CASE_FIELDS, (f) => decoder.positionsOf(f)[0] ?? -1);
+    this.numericAt = Int32Array.from(this.numeric, (f) => decoder.positionsOf(f)[0] ?? -1);
+    this.moneyAt = (['total_cost', 'out_of_scope', 'pre_self_pay'] as const).map((f) => decoder.positionsOf(f)[0] ?? -1).filter((p) => p >= 0);
+    this.dateAt = (['admit_date', 'discharge_date'] as const).map((f) => decoder.positionsOf(f)[0] ?? -1).filter((p) => p >= 0);
+    this.values = new Float64Array(this.numeric.length);
+  }
+
+  /** Walk the lines of a quote-free batch: `v.clean` for a clean line, `v.slow` otherwise. */
+  each(batch: RecordBatch, newline: '\n' | '\r\n', v: FastVisitor): void {
+    const text = batch.text;
+    const width = this.decoder.width;
+    const start = this.start;
+    const end = this.end;
+    let line = batch.firstLine;
+    let pos = 0;
+    const n = text.length;
+    while (pos < n) {
+      let nl = text.indexOf('\n', pos);
+      const next = nl === -1 ? n : nl + 1;
+      if (nl === -1) nl = n;
+      const lineEnd = newline === '\r\n' && nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      // Cell boundaries.
+      let k = 0;
+      start[0] = pos;
+      let ok = true;
+      for (let i = text.indexOf(',', pos); i !== -1 && i < lineEnd; i = text.indexOf(',', i + 1)) {
+        if (k + 1 >= width) {
+          ok = false;
+          break;
+        }
+        end[k] = i;
+        start[++k] = i + 1;
+      }
+      end[k] = lineEnd;
+      this.lineText = text;
+      if (!ok || k !== width - 1 || !this.readValues(text)) v.slow(line, text.slice(pos, lineEnd));
+      else v.clean(line, this.id);
+      line++;
+      pos = next;
+    }
+  }
+
+  private lineText = '';
+  /** The id of the current line (set by readValues). */
+  id = '';
+
+  /** Read the id and numbers of the line; false when the line must go the slow way. */
+  private readValues(text: string): boolean {
+    const idAt = this.at[ID_FIELD]!;
+    const a = this.start[idAt]!;
+    const b = this.end[idAt]!;
+    if (a === b || isTrimSpace(text.charCodeAt(a)) || isTrimSpace(text.charCodeAt(b - 1))) return false;
+    this.id = text.slice(a, b);
+    for (let i = 0; i < this.numericAt.length; i++) {
+      const p = this.numericAt[i]!;
+      if (p < 0) {
+        this.values[i] = NaN;
+        continue;
+      }
+      const x = numberAt(text, this.start[p]!, this.end[p]!);
+      if (x === SLOW) return false;
+      this.values[i] = x;
+    }
+    for (const p of this.moneyAt) if (!amountOk(text, this.start[p]!, this.end[p]!)) return false;
+    for (const p of this.dateAt) {
+      const s = this.start[p]!;
+      const e = this.end[p]!;
+      if (s !== e && !isRealDate(text.slice(s, e))) return false;
+    }
+    return true;
+  }
+
+  /** Fill a scheme's context with the current clean line: numbers, then codes (unknown codes become warnings there). */
+  fillContext(s: CompiledScheme, c: CaseContext, translate: boolean): void {
+    const text = this.lineText;
+    const v = this.values;
+    c.reset(8, 4);
+    c.sex = v[0]!;
+    c.age = v[1]!;
+    c.age_days = v[2]!;
+    c.birth_weight = v[3]!;
+    c.los = v[4]!;
+    c.discharge = v[5]!;
+    c.vent_hours = v[6]!;
+    const dxAt = this.at[DX_FIELD]!;
+    const pxAt = this.at[PX_FIELD]!;
+    if (dxAt >= 0) this.codes(s, c, text, this.start[dxAt]!, this.end[dxAt]!, 'diagnoses', translate);
+    if (pxAt >= 0) this.codes(s, c, text, this.start[pxAt]!, this.end[pxAt]!, 'procedures', translate);
+  }
+
+  /** Add the `|`-separated codes of text[a, b) to the context, trimming items and skipping empty ones. */
+  private codes(s: CompiledScheme, c: CaseContext, text: string, a: number, b: number, field: 'diagnoses' | 'procedures', translate: boolean): void {
+    const table = field === 'diagnoses' ? s.dx : s.px;
+    const map = translate ? (field === 'diagnoses' ? s.translation?.dx : s.translation?.px) : undefined;
+    let i = a;
+    while (i <= b) {
+      let j = text.indexOf('|', i);
+      if (j === -1 || j > b) j = b;
+      let x = i;
+      let y = j;
+      while (x < y && isTrimSpace(text.charCodeAt(x))) x++;
+      while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
+      if (x < y) {
+        const id = table.lookupRange(text, x, y);
+        // A string is made only for a code the dictionary does not know (its warning quotes it).
+        addCode(c, table, map, id, id === NO_CODE || id >= table.dictionarySize ? text.slice(x, y) : '', field);
+      }
+      i = j + 1;
+    }
+  }
+}

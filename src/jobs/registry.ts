@@ -1,0 +1,31 @@
+/**
+ * Job kinds by name, so that a worker thread can build a job from its spec.
+ * Each kind lives in its own module; adding one is one line here.
+ */
+import type { BatchJob, JobSpecBase } from '../bulk/job.js';
+import { GroupJob, type GroupJobSpec } from './group.js';
+import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
+
+interface JobKind {
+  create(spec: JobSpecBase): BatchJob;
+  /** Merge two aggregates of this kind (default: none). */
+  merge?(a: unknown, b: unknown): unknown;
+}
+
+export const JOB_KINDS: Record<string, JobKind> = {
+  group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
+  whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
+};
+
+export function createJob(spec: JobSpecBase): BatchJob {
+  const kind = JOB_KINDS[spec.kind];
+  if (kind === undefined) throw new Error(`unknown job kind "${spec.kind}"`);
+  return kind.create(spec);
+}
+
+export function mergeAggregate(kind: string, a: unknown, b: unknown): unknown {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const merge = JOB_KINDS[kind]?.merge;
+  return merge === undefined ? a : merge(a, b);
+}
