@@ -47,6 +47,23 @@ export const LIST_SEPARATOR = '|';
 export const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 export const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** ECMAScript white space and line terminators: exactly what String.prototype.trim removes. */
+export function isTrimSpace(ch: number): boolean {
+  return (
+    ch === 32 ||
+    (ch >= 9 && ch <= 13) ||
+    ch === 0xa0 ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200a) ||
+    ch === 0x2028 ||
+    ch === 0x2029 ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000 ||
+    ch === 0xfeff
+  );
+}
+
 /** Split a list cell on `|`, trimming items and dropping empty ones. */
 export function splitCodes(cell: string): string[] {
   if (cell === '') return [];

@@ -11,7 +11,7 @@
  * output of both paths byte-identical.
  */
 import type { CaseDecoder } from '../case/decode.js';
-import { CASE_FIELDS, type CaseField, isRealDate } from '../case/schema.js';
+import { CASE_FIELDS, type CaseField, isRealDate, isTrimSpace } from '../case/schema.js';
 import type { RecordBatch } from '../io/records.js';
 import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import type { CaseContext } from '../../groupers/chs-drg/context.js';
@@ -19,23 +19,6 @@ import { NO_CODE } from '../../groupers/chs-drg/codes.js';
 
 /** Not a value: the line must take the generic path. */
 const SLOW = -Infinity;
-
-/** ECMAScript white space and line terminators: exactly what String.prototype.trim removes. */
-function isTrimSpace(ch: number): boolean {
-  return (
-    ch === 32 ||
-    (ch >= 9 && ch <= 13) ||
-    ch === 0xa0 ||
-    ch === 0x1680 ||
-    (ch >= 0x2000 && ch <= 0x200a) ||
-    ch === 0x2028 ||
-    ch === 0x2029 ||
-    ch === 0x202f ||
-    ch === 0x205f ||
-    ch === 0x3000 ||
-    ch === 0xfeff
-  );
-}
 
 /** A plain decimal from text[a, b): the value, NaN when empty, or SLOW for anything unusual. */
 function numberAt(text: string, a: number, b: number): number {
@@ -149,6 +132,21 @@ export class FusedReader {
   private lineText = '';
   /** The id of the current line (set by readValues). */
   id = '';
+
+  /**
+   * For jobs that read more of a clean line than fillContext does (other
+   * grouper families, extra columns): the batch text and the current line's
+   * cell boundaries, text[cellStart(i), cellEnd(i)) being cell i.
+   */
+  get text(): string {
+    return this.lineText;
+  }
+  cellStart(cell: number): number {
+    return this.start[cell]!;
+  }
+  cellEnd(cell: number): number {
+    return this.end[cell]!;
+  }
 
   /** Read the id and numbers of the line; false when the line must go the slow way. */
   private readValues(text: string): boolean {

@@ -5,6 +5,7 @@
 import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
+import { DipGroupJob, type DipGroupJobSpec } from './dip-group.js';
 
 interface JobKind {
   create(spec: JobSpecBase): BatchJob;
@@ -15,6 +16,7 @@ interface JobKind {
 export const JOB_KINDS: Record<string, JobKind> = {
   group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
   whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
+  'dip-group': { create: (spec) => new DipGroupJob(spec as DipGroupJobSpec) },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {

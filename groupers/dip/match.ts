@@ -1,0 +1,145 @@
+/**
+ * The DIP matcher (domain.md §5), over a prepared case:
+ *
+ *   1. core and primary-care groups of the principal diagnosis's subcategory
+ *      that name procedures, whose main procedure set the case satisfies,
+ *      ranked: all related procedures matched (full) before some matched
+ *      (related) before none (main); then more related procedures matched;
+ *      then the mean cost closest to the case's cost; then directory order;
+ *   2. else, for a case without a key procedure, the subcategory's
+ *      conservative group;
+ *   3. else the comprehensive group of the category and the case's procedure
+ *      type;
+ *   4. else ungrouped.
+ *
+ * Procedure sets are matched against all of the case's procedures (order
+ * does not matter). With a trace sink, every decision is written down.
+ */
+import type { CompiledDirectory, CompiledGroup } from './directory.js';
+import { PROCEDURE_TYPES } from './format.js';
+import { NO_KEY } from './keys.js';
+import type { PreparedCodes } from './prepare.js';
+
+/** How a case reached its group. */
+export type MatchKind = 'full' | 'related' | 'main' | 'conservative' | 'comprehensive';
+
+export interface MatchOutcome {
+  /** Group index, or -1 (ungrouped). */
+  readonly group: number;
+  readonly match: MatchKind | null;
+  readonly relatedMatched: number;
+  readonly relatedTotal: number;
+}
+
+const UNGROUPED: MatchOutcome = { group: -1, match: null, relatedMatched: 0, relatedTotal: 0 };
+const LEVEL_NAME: readonly MatchKind[] = ['main', 'main', 'related', 'full'];
+
+/** True when some procedure of the case is one of the term's alternatives. */
+function termHolds(term: Int32Array, ids: Int32Array, n: number): boolean {
+  for (let t = 0; t < term.length; t++) {
+    const want = term[t]!;
+    for (let i = 0; i < n; i++) if (ids[i] === want) return true;
+  }
+  return false;
+}
+
+/** Number of terms of `set` the case satisfies. */
+export function termsHeld(set: readonly Int32Array[], p: PreparedCodes): number {
+  let k = 0;
+  for (const term of set) if (termHolds(term, p.procIds, p.nProcs)) k++;
+  return k;
+}
+
+/** How a procedure group applies to a case: 0 not at all (main set not satisfied), 1 main only, 2 some related, 3 all related. */
+export function procedureLevel(g: CompiledGroup, p: PreparedCodes): { level: number; related: number } {
+  if (termsHeld(g.main, p) !== g.main.length) return { level: 0, related: 0 };
+  const related = termsHeld(g.related, p);
+  return { level: related === g.related.length ? 3 : related > 0 ? 2 : 1, related };
+}
+
+const distance = (g: CompiledGroup, cost: number | null): number => (cost === null ? 0 : Math.abs(g.meanCost - cost));
+
+/**
+ * Match a prepared case. `cost` (fen) breaks ties by the closest mean cost;
+ * null leaves them to directory order.
+ */
+export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: number | null, trace: string[] | null): MatchOutcome {
+  if (p.subId !== NO_KEY) {
+    const candidates = d.withProcedures[p.subId]!;
+    let best: CompiledGroup | null = null;
+    let bestLevel = 0;
+    let bestRelated = 0;
+    let tie = false;
+    if (trace !== null) trace.push(`core groups with procedures for ${p.subcategory}: ${candidates.length === 0 ? 'none' : candidates.length}`);
+    for (let c = 0; c < candidates.length; c++) {
+      const g = d.groups[candidates[c]!]!;
+      // Hot path: most candidates fail on the main set; test it before anything else.
+      let mainOk = true;
+      for (const term of g.main) {
+        if (!termHolds(term, p.procIds, p.nProcs)) {
+          mainOk = false;
+          break;
+        }
+      }
+      if (!mainOk) {
+        if (trace !== null) trace.push(`  ${describe(g)}: main procedure not performed`);
+        continue;
+      }
+      const related = termsHeld(g.related, p);
+      const level = related === g.related.length ? 3 : related > 0 ? 2 : 1;
+      if (trace !== null) trace.push(`  ${describe(g)}: main procedure ✓, related ${related} of ${g.related.length} → ${levelText(level)}`);
+      if (best === null || level > bestLevel || (level === bestLevel && related > bestRelated)) {
+        best = g;
+        bestLevel = level;
+        bestRelated = related;
+        tie = false;
+      } else if (level === bestLevel && related === bestRelated) {
+        tie = true;
+        if (distance(g, cost) < distance(best, cost)) best = g;
+      }
+    }
+    if (best !== null) {
+      if (trace !== null) {
+        const how = tie ? (cost === null ? '; tie left to directory order (no cost)' : '; tie decided by the closest mean cost') : '';
+        trace.push(`chosen: ${best.code} (${levelText(bestLevel)}${how})`);
+      }
+      return { group: best.index, match: LEVEL_NAME[bestLevel]!, relatedMatched: bestRelated, relatedTotal: best.related.length };
+    }
+    const cons = d.conservative[p.subId]!;
+    if (cons >= 0) {
+      if (!p.hasKey) {
+        if (trace !== null) trace.push(`no key procedure (${keyTypes(d)}): conservative group ${d.groups[cons]!.code}`);
+        return { group: cons, match: 'conservative', relatedMatched: 0, relatedTotal: 0 };
+      }
+      if (trace !== null) trace.push(`conservative group ${d.groups[cons]!.code} not used: the case has a key procedure (${keyTypes(d)}) that no core group of ${p.subcategory} names`);
+    } else if (trace !== null) {
+      trace.push(`no conservative group for ${p.subcategory}`);
+    }
+  } else if (trace !== null) {
+    trace.push(p.subcategory === '' ? 'the principal diagnosis has no subcategory: no core group can match' : `no core group for subcategory ${p.subcategory}`);
+  }
+  const type = PROCEDURE_TYPES[p.typeRank]!;
+  if (p.catId !== NO_KEY) {
+    const g = d.comprehensive[p.catId * PROCEDURE_TYPES.length + p.typeRank]!;
+    if (g >= 0) {
+      if (trace !== null) trace.push(`comprehensive group for ${p.category} + ${type}: ${d.groups[g]!.code}`);
+      return { group: g, match: 'comprehensive', relatedMatched: 0, relatedTotal: 0 };
+    }
+  }
+  if (trace !== null) trace.push(`no comprehensive group for ${p.category} + ${type}: ungrouped`);
+  return UNGROUPED;
+}
+
+function levelText(level: number): string {
+  return level === 3 ? 'all related procedures matched' : level === 2 ? 'some related procedures matched' : 'main procedure only';
+}
+
+function keyTypes(d: CompiledDirectory): string {
+  return PROCEDURE_TYPES.filter((_, r) => ((d.keyRanks >>> r) & 1) === 1).join(', ');
+}
+
+/** A group as `CODE [main + related]` for traces. */
+export function describe(g: CompiledGroup): string {
+  const procs = g.mainText === '' ? 'no procedure' : `${g.mainText}${g.relatedText !== '' ? ` with related ${g.relatedText}` : ''}`;
+  return `${g.code} [${procs}]`;
+}

@@ -1,0 +1,117 @@
+/**
+ * A case's codes as the matcher needs them: the principal diagnosis's
+ * subcategory and category ids, the procedure ids, the case's procedure type
+ * and whether it has a key (combination-forming) procedure.
+ *
+ * Codes are read from ranges of text — a `|`-separated list cell of a CSV
+ * line, or the same list joined for a case object — so the bulk reader and
+ * the library take one path: items are trimmed exactly as String.trim does
+ * and empty items are skipped, as splitCodes does.
+ */
+import { isTrimSpace } from '../../src/case/schema.js';
+import type { CompiledDirectory } from './directory.js';
+import { NO_KEY } from './keys.js';
+
+/** The principal diagnosis could be read (ok), is missing, or does not look like ICD-10. */
+export type PrincipalState = 'ok' | 'missing' | 'bad';
+
+/** Reusable per thread: filled by {@link prepareCodes} for each case. */
+export class PreparedCodes {
+  principalState: PrincipalState = 'missing';
+  /** The principal diagnosis as written (trimmed); '' when missing. */
+  principal = '';
+  /** Subcategory and category ids in the directory's dx keys, or NO_KEY. */
+  subId = NO_KEY;
+  catId = NO_KEY;
+  /** Subcategory (`K35.8`) and category (`K35`) text, upper-case; '' when the principal has none. */
+  subcategory = '';
+  category = '';
+  /** Procedure ids (NO_KEY for codes the directory does not know), in case order. */
+  procIds = new Int32Array(16);
+  /** The procedure codes as written (filled only when `keepCodes`). */
+  procCodes: string[] = [];
+  nProcs = 0;
+  /** Highest procedure type rank (0 medical: no procedure). */
+  typeRank = 0;
+  /** True when some procedure's type forms core combinations. */
+  hasKey = false;
+}
+
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Fill `out` from a diagnosis list text[dxFrom, dxTo) and a procedure list
+ * pxText[pxFrom, pxTo). `keepCodes` also records procedure code strings
+ * (traces, what-if).
+ */
+export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: number, dxTo: number, pxText: string, pxFrom: number, pxTo: number, out: PreparedCodes, keepCodes = false): void {
+  // Principal diagnosis: the first non-empty item.
+  out.principalState = 'missing';
+  out.principal = '';
+  out.subId = NO_KEY;
+  out.catId = NO_KEY;
+  out.subcategory = '';
+  out.category = '';
+  let i = dxFrom;
+  while (i < dxTo) {
+    let j = dxText.indexOf('|', i);
+    if (j === -1 || j > dxTo) j = dxTo;
+    let a = i;
+    let b = j;
+    while (a < b && isTrimSpace(dxText.charCodeAt(a))) a++;
+    while (b > a && isTrimSpace(dxText.charCodeAt(b - 1))) b--;
+    if (a < b) {
+      out.principal = dxText.slice(a, b);
+      if (b - a >= 3 && isLetter(dxText.charCodeAt(a)) && isDigit(dxText.charCodeAt(a + 1)) && isDigit(dxText.charCodeAt(a + 2))) {
+        out.principalState = 'ok';
+        out.catId = d.dxKeys.lookupRange(dxText, a, a + 3);
+        out.category = out.principal.slice(0, 3).toUpperCase();
+        if (b - a >= 5 && dxText.charCodeAt(a + 3) === 46 /* . */) {
+          out.subId = d.dxKeys.lookupRange(dxText, a, a + 5);
+          out.subcategory = out.principal.slice(0, 5).toUpperCase();
+        }
+      } else {
+        out.principalState = 'bad';
+      }
+      break;
+    }
+    i = j + 1;
+  }
+  // Procedures.
+  out.nProcs = 0;
+  out.typeRank = 0;
+  out.hasKey = false;
+  if (keepCodes) out.procCodes = [];
+  const rank = d.procRank;
+  i = pxFrom;
+  while (i < pxTo) {
+    let j = pxText.indexOf('|', i);
+    if (j === -1 || j > pxTo) j = pxTo;
+    let a = i;
+    let b = j;
+    while (a < b && isTrimSpace(pxText.charCodeAt(a))) a++;
+    while (b > a && isTrimSpace(pxText.charCodeAt(b - 1))) b--;
+    if (a < b) {
+      const id = d.procs.lookupRange(pxText, a, b);
+      if (out.nProcs === out.procIds.length) {
+        const grown = new Int32Array(out.procIds.length * 2);
+        grown.set(out.procIds);
+        out.procIds = grown;
+      }
+      out.procIds[out.nProcs++] = id;
+      if (keepCodes) out.procCodes.push(pxText.slice(a, b));
+      const r = id === NO_KEY ? d.defaultRank : rank[id]!;
+      if (r > out.typeRank) out.typeRank = r;
+      if (((d.keyRanks >>> r) & 1) === 1) out.hasKey = true;
+    }
+    i = j + 1;
+  }
+}
+
+/** Fill `out` from code arrays (a case object). */
+export function prepareArrays(d: CompiledDirectory, diagnoses: readonly string[], procedures: readonly string[], out: PreparedCodes, keepCodes = false): void {
+  const dx = diagnoses.join('|');
+  const px = procedures.join('|');
+  prepareCodes(d, dx, 0, dx.length, px, 0, px.length, out, keepCodes);
+}

@@ -1,0 +1,158 @@
+/**
+ * `drg dip group`: group and score every case of a CSV file under a DIP
+ * directory, streamed through worker threads.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CaseDecoder, parseColumnMap } from '../../case/decode.js';
+import type { CaseField } from '../../case/schema.js';
+import type { BatchJob, Counts } from '../../bulk/job.js';
+import { runPipeline } from '../../bulk/pipeline.js';
+import { DipGroupJob, dipGroupHead, ICU_DAYS_COLUMN, type DipGroupJobSpec, type DipOutputFormat } from '../../jobs/dip-group.js';
+import { REJECTS_HEADER } from '../../jobs/group.js';
+import { loadDirectorySync, type CompiledDirectory } from '../../../groupers/dip/index.js';
+import { readDirectory } from '../../../groupers/dip/load.js';
+import { onePositional, oneOf, parse, required } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import { AtomicOutput, openInput } from '../files.js';
+import { parseWorkers } from '../group.js';
+import { Progress } from '../progress.js';
+
+export const usage = `Usage: drg dip group --directory <dir> <cases.csv|-> [options]
+
+Group and score every case of a CSV file (the canonical case header, as for
+drg group, with total_cost for deviation checks and hospital_level for
+hospital coefficients; an optional icu_days column feeds ICU subtypes) under
+a DIP directory. Output rows come in input order, byte-identical for any
+number of workers.
+
+Output columns: id,status,group,group_name,kind,match,subtype,coefficient,
+base_score,score,deviation,payment,reasons,warnings,detail
+
+Options:
+  --directory <dir>     DIP directory folder (directory.csv + dip.json, see README)
+  --point-value <pv>    yuan per score point for standards and payments
+                        (default: the directory's point_value)
+  -o, --output <file>   output file (default: standard output), written under a
+                        temporary name and renamed when the run succeeds
+  --format <f>          csv (default) or jsonl (every detail per case)
+  --trace               add each case's decisions (a trace column, or JSON steps)
+  --columns <map>       map other header names onto the canonical fields
+  --rejects <file>      write malformed rows here instead of as invalid rows
+  --workers <n>         worker threads (default: available cores); 1 runs in-process
+  --progress            show a progress line even when standard error is not a terminal
+  -q, --quiet           no notes, no progress, no summary line
+  -h, --help            this text
+
+Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
+3 done, but some rows were malformed and went to the rejects file.`;
+
+/** Check a --point-value argument. */
+export function parsePointValue(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  if (!/^\d{1,12}(\.\d{1,12})?$/.test(v) || !/[1-9]/.test(v)) throw new UsageError(`--point-value must be a positive decimal number of yuan per score point (got ${v})`);
+  return v;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    directory: { type: 'string' },
+    'point-value': { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    trace: { type: 'boolean' },
+    columns: { type: 'string' },
+    rejects: { type: 'string' },
+    workers: { type: 'string' },
+    progress: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const input = onePositional(positionals, 'cases file');
+  const dir = resolve(required(values.directory, '--directory'));
+  const format = oneOf<DipOutputFormat>(values.format, '--format', ['csv', 'jsonl'], 'csv');
+  const pointValue = parsePointValue(values['point-value']);
+  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const workers = parseWorkers(values.workers);
+  const quiet = values.quiet === true;
+  const started = performance.now();
+  // In-process runs load the directory here; with workers each thread loads its own, and
+  // this thread still reads and validates it first, to fail fast with one message.
+  let directory: CompiledDirectory | undefined;
+  if (workers <= 1) directory = loadDirectorySync(dir);
+  else readDirectory(dir);
+
+  const source = openInput(input);
+  const size = input === '-' ? undefined : statSync(input).size;
+  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const out = new AtomicOutput(values.output);
+  const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
+  try {
+    if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
+    const result = await runPipeline<DipGroupJobSpec>({
+      input: source,
+      output: out.stream,
+      rejects: rejects?.stream,
+      workers,
+      makeSpec: (header, newline) => {
+        const spec: DipGroupJobSpec = {
+          kind: 'dip-group',
+          directory: dir,
+          format,
+          trace: values.trace === true,
+          rejects: rejects !== undefined,
+          header,
+          columns: columns as [string, CaseField][],
+          newline,
+          pointValue,
+        };
+        const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
+        if (!quiet) noteColumns(decoder);
+        return spec;
+      },
+      makeLocalJob: (spec): BatchJob =>
+        workers <= 1
+          ? new DipGroupJob(spec, { directory: directory! })
+          : {
+              head: () => dipGroupHead(spec),
+              run: () => {
+                throw new Error('batches run on the worker pool');
+              },
+            },
+      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
+    });
+    progress?.done();
+    await out.commit();
+    await rejects?.commit();
+    if (!quiet) process.stderr.write(`${dipSummary('drg dip group', result.counts, dir, performance.now() - started, values.rejects, workers)}\n`);
+    return (result.counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
+  } catch (err) {
+    progress?.done();
+    out.abort();
+    rejects?.abort();
+    throw err;
+  }
+}
+
+function noteColumns(d: CaseDecoder): void {
+  const ignored = d.ignored.filter((c) => c.trim().toLowerCase() !== ICU_DAYS_COLUMN);
+  if (ignored.length > 0) process.stderr.write(`drg dip group: note: ignoring column${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')}\n`);
+  const absent = (['procedures', 'total_cost'] as const).filter((f) => !d.fields.includes(f));
+  if (absent.length > 0) process.stderr.write(`drg dip group: note: no column for ${absent.join(', ')}; treated as empty\n`);
+}
+
+/** The summary line; its counts reconcile: read = grouped + ungrouped + invalid + rejected, grouped = core + comprehensive. */
+export function dipSummary(prefix: string, c: Counts, dir: string, ms: number, rejectsPath: string | undefined, workers: number): string {
+  const n = (k: string) => c[k] ?? 0;
+  const parts = [`${n('grouped')} grouped (${n('core')} core + ${n('comprehensive')} comprehensive)`, `${n('ungrouped')} ungrouped`, `${n('invalid')} invalid`];
+  if (rejectsPath !== undefined) parts.push(`${n('rejected')} rejected${n('rejected') > 0 ? ` (see ${rejectsPath})` : ''}`);
+  const blank = n('blank') > 0 ? `; ${n('blank')} blank line${n('blank') > 1 ? 's' : ''} skipped` : '';
+  const dev = `deviation: ${n('normal')} normal, ${n('low')} low, ${n('high')} high, ${n('extreme')} extreme (review)${n('no_cost') > 0 ? `, ${n('no_cost')} without cost` : ''}`;
+  const rate = ms > 0 ? Math.round((n('read') * 1000) / ms) : 0;
+  const name = dir.split(/[\\/]/).pop();
+  return `${prefix}: ${n('read')} rows read = ${parts.join(' + ')}${blank}; ${dev} (directory ${name}, ${workers} worker${workers > 1 ? 's' : ''}, ${(ms / 1000).toFixed(1)} s, ${rate} rows/s)`;
+}

@@ -1,0 +1,432 @@
+/**
+ * The `dip-group` job: a batch of CSV case records in, one scored row per
+ * case out.
+ *
+ *   records → cases (fused reader, or rows + CaseDecoder) → prepared codes →
+ *   DIP group (matcher) → score (adjustments, deviation) → CSV / JSON lines
+ *
+ * Quote-free batches take the fused path: the CHS-DRG job's FusedReader
+ * splits and checks each line, and codes are looked up straight from ranges
+ * of the line. Any line it is unsure about goes through the generic decoder,
+ * which is the one source of messages about bad data; a test holds both
+ * paths byte-identical.
+ *
+ * DIP-only input: an optional `icu_days` column (whole days in ICU, for the
+ * ICU auxiliary subtypes), found by header name.
+ */
+import { CaseDecoder, type ColumnMap } from '../case/decode.js';
+import { type Case, type CaseField, splitCodes } from '../case/schema.js';
+import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
+import { ByteWriter } from '../io/bytes.js';
+import { csvLine } from '../io/csv.js';
+import type { RecordBatch } from '../io/records.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
+import { DipScorer } from '../payment/dip/score.js';
+import type { AdjustInput } from '../payment/dip/adjust/index.js';
+import {
+  groupPreparedDip,
+  loadDirectorySync,
+  matchPrepared,
+  prepareArrays,
+  prepareCodes,
+  PreparedCodes,
+  type CompiledDirectory,
+  type DipNote,
+} from '../../groupers/dip/index.js';
+import { FusedReader } from './group-fast.js';
+
+export type DipOutputFormat = 'csv' | 'jsonl';
+
+/** Everything a dip-group job needs, as plain data. */
+export interface DipGroupJobSpec extends JobSpecBase {
+  readonly kind: 'dip-group';
+  /** Directory folder (resolved). */
+  readonly directory: string;
+  readonly format: DipOutputFormat;
+  readonly trace: boolean;
+  /** Send malformed rows to the rejects stream instead of the output. */
+  readonly rejects: boolean;
+  readonly columns: readonly (readonly [string, CaseField])[];
+  /** Point value (yuan per score point) overriding the directory's, as decimal text; null for the directory's. */
+  readonly pointValue: string | null;
+}
+
+/** Extra DIP columns, matched by header name (trimmed, case-insensitive). */
+export const ICU_DAYS_COLUMN = 'icu_days';
+
+/** Counters: read = grouped + ungrouped + invalid + rejected (blank lines apart); grouped = core + comprehensive; deviations among grouped. */
+export const dipZeroCounts = (): Counts => ({ read: 0, grouped: 0, ungrouped: 0, invalid: 0, rejected: 0, blank: 0, core: 0, comprehensive: 0, normal: 0, low: 0, high: 0, extreme: 0, no_cost: 0 });
+
+export const DIP_COLUMNS = ['id', 'status', 'group', 'group_name', 'kind', 'match', 'subtype', 'coefficient', 'base_score', 'score', 'deviation', 'payment', 'reasons', 'warnings', 'detail'] as const;
+
+export function dipGroupHead(spec: Pick<DipGroupJobSpec, 'format' | 'trace'>): string {
+  if (spec.format !== 'csv') return '';
+  return csvLine(spec.trace ? [...DIP_COLUMNS, 'trace'] : DIP_COLUMNS);
+}
+
+/** Position of a header column by name (trimmed, case-insensitive), or -1. */
+export function headerPosition(header: readonly string[], name: string): number {
+  return header.findIndex((h) => h.trim().replace(/^\uFEFF/, '').toLowerCase() === name);
+}
+
+/** A case as the adjustments read it; secondary diagnoses are split only when a subtype asks. */
+export class DipCaseInput implements AdjustInput {
+  age: number | null = null;
+  ageDays: number | null = null;
+  los: number | null = null;
+  discharge: number | null = null;
+  icuDays: number | null = null;
+  hospitalLevel: number | null = null;
+  private dxText = '';
+  private dxFrom = 0;
+  private dxTo = 0;
+  private list: readonly string[] | null = null;
+
+  fromCase(c: Case, icuDays: number | null): this {
+    this.age = c.age;
+    this.ageDays = c.age_days;
+    this.los = c.los;
+    this.discharge = c.discharge;
+    this.hospitalLevel = c.hospital_level;
+    this.icuDays = icuDays;
+    this.list = c.diagnoses.slice(1);
+    return this;
+  }
+
+  /** Numbers as FusedReader reads them (NaN: empty), diagnoses as a range of the line. */
+  fromLine(values: Float64Array, icuDays: number | null, text: string, dxFrom: number, dxTo: number): this {
+    const v = (x: number) => (Number.isNaN(x) ? null : x);
+    this.age = v(values[1]!);
+    this.ageDays = v(values[2]!);
+    this.los = v(values[4]!);
+    this.discharge = v(values[5]!);
+    this.hospitalLevel = v(values[7]!);
+    this.icuDays = icuDays;
+    this.dxText = text;
+    this.dxFrom = dxFrom;
+    this.dxTo = dxTo;
+    this.list = null;
+    return this;
+  }
+
+  get secondary(): readonly string[] {
+    this.list ??= splitCodes(this.dxText.slice(this.dxFrom, this.dxTo)).slice(1);
+    return this.list;
+  }
+}
+
+/** A whole number of ICU days: null when empty, undefined when not a whole number. */
+function parseIcuDays(s: string): number | null | undefined {
+  const t = s.trim();
+  if (t === '') return null;
+  return /^\d{1,5}$/.test(t) ? Number(t) : undefined;
+}
+
+/** Digits-only text[a, b) (at most 5) as a number, -1 when empty, -2 otherwise (the generic path decides). */
+function icuAt(text: string, a: number, b: number): number {
+  if (a === b) return -1;
+  if (b - a > 5) return -2;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -2;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+/** An amount the fused reader has checked (`[+-]digits[.d[d]]`) as fen; null when empty. */
+function fenAt(text: string, a: number, b: number): Fen | null {
+  if (a === b) return null;
+  let i = a;
+  let neg = false;
+  const c0 = text.charCodeAt(i);
+  if (c0 === 45 || c0 === 43) {
+    neg = c0 === 45;
+    i++;
+  }
+  let yuan = 0;
+  let c = 0;
+  for (; i < b && (c = text.charCodeAt(i)) !== 46; i++) yuan = yuan * 10 + (c - 48);
+  let frac = 0;
+  let digits = 0;
+  for (i++; i < b; i++, digits++) frac = frac * 10 + (text.charCodeAt(i) - 48);
+  if (digits === 1) frac *= 10;
+  const fen = yuan * 100 + frac;
+  return (neg ? -fen : fen) as Fen;
+}
+
+/** Told about every case of a run (the settle job aggregates through it); cases come in input order within a batch. */
+export interface ScoredCaseSink {
+  /** A grouped and scored case: its score in units of 10^-case_score_decimals. */
+  scored(c: Case, line: number, groupCode: string, scoreUnits: number, deviation: string | null): void;
+  /** A row that was not scored (invalid, ungrouped, malformed). */
+  skipped(line: number): void;
+}
+
+/** One output row, as text cells (the detailed path; the fast path writes the same cells as bytes). */
+interface DipRow {
+  readonly cells: readonly string[];
+  readonly json: Record<string, unknown>;
+}
+
+export class DipGroupJob implements BatchJob {
+  readonly directory: CompiledDirectory;
+  readonly decoder: CaseDecoder;
+  readonly scorer: DipScorer;
+  private readonly fused: FusedReader | null;
+  private readonly sink: ScoredCaseSink | null;
+  private readonly bytes = new ByteWriter(1 << 20);
+  private readonly prepared = new PreparedCodes();
+  private readonly input = new DipCaseInput();
+  private readonly notes: DipNote[] = [];
+  private readonly detailed: boolean;
+  private readonly icuAt: number;
+  private readonly dxAt: number;
+  private readonly pxAt: number;
+  private readonly costAt: number;
+  /** Base score text per group, made once. */
+  private readonly baseScoreText: readonly string[];
+
+  /**
+   * A directory already loaded in this thread may be passed in; `fused: false`
+   * forces the generic path (tests); a `sink` is told about every case (and
+   * implies the generic path, which has whole cases).
+   */
+  constructor(
+    readonly spec: DipGroupJobSpec,
+    loaded: { directory?: CompiledDirectory; fused?: boolean; sink?: ScoredCaseSink } = {},
+  ) {
+    this.directory = loaded.directory ?? loadDirectorySync(spec.directory);
+    this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
+    this.scorer = new DipScorer(this.directory, spec.pointValue ?? undefined);
+    this.sink = loaded.sink ?? null;
+    this.fused = loaded.fused === false || this.sink !== null ? null : FusedReader.for(this.decoder);
+    this.detailed = spec.trace || spec.format !== 'csv';
+    const mapped = new Set(spec.columns.map(([k]) => k.toLowerCase()));
+    this.icuAt = mapped.has(ICU_DAYS_COLUMN) ? -1 : headerPosition(spec.header, ICU_DAYS_COLUMN);
+    this.dxAt = this.decoder.positionsOf('diagnoses')[0] ?? -1;
+    this.pxAt = this.decoder.positionsOf('procedures')[0] ?? -1;
+    this.costAt = this.decoder.positionsOf('total_cost')[0] ?? -1;
+    this.baseScoreText = this.directory.groups.map((g) => g.score.toFixed());
+  }
+
+  head(): string {
+    return dipGroupHead(this.spec);
+  }
+
+  run(batch: RecordBatch): BatchOutput {
+    const counts = dipZeroCounts();
+    const out = { text: '', rejects: '' };
+    const generic: RowVisitor = {
+      row: (line, cells) => this.genericRow(line, cells, counts, out),
+      blank: () => {
+        counts['blank']!++;
+      },
+      bad: (line, raw, code, message) => {
+        counts['read']!++;
+        if (this.spec.rejects) {
+          counts['rejected']!++;
+          out.rejects += csvLine([String(line), code, message, raw]);
+        } else {
+          this.invalid(line, firstCell(raw), [{ code, message }], counts, out);
+        }
+        this.sink?.skipped(line);
+      },
+    };
+    const fused = this.fused;
+    if (fused !== null && batch.text.indexOf('"') === -1) {
+      const width = this.decoder.width;
+      fused.each(batch, this.spec.newline, {
+        clean: (line, id) => {
+          const t = fused.text;
+          let icu: number | null = null;
+          if (this.icuAt >= 0) {
+            const v = icuAt(t, fused.cellStart(this.icuAt), fused.cellEnd(this.icuAt));
+            if (v === -2) {
+              visitQuoteFreeLine(line, t.slice(fused.cellStart(0), fused.cellEnd(width - 1)), width, generic);
+              return;
+            }
+            icu = v === -1 ? null : v;
+          }
+          const dxA = this.dxAt >= 0 ? fused.cellStart(this.dxAt) : 0;
+          const dxB = this.dxAt >= 0 ? fused.cellEnd(this.dxAt) : 0;
+          const pxA = this.pxAt >= 0 ? fused.cellStart(this.pxAt) : 0;
+          const pxB = this.pxAt >= 0 ? fused.cellEnd(this.pxAt) : 0;
+          prepareCodes(this.directory, t, dxA, dxB, t, pxA, pxB, this.prepared, this.detailed);
+          const cost = this.costAt >= 0 ? fenAt(t, fused.cellStart(this.costAt), fused.cellEnd(this.costAt)) : null;
+          this.input.fromLine(fused.values, icu, t, dxA, dxB);
+          counts['read']!++;
+          this.one(line, id, cost, counts, out, null);
+        },
+        slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
+      });
+    } else {
+      parseBatch(batch, this.decoder.width, this.spec.newline, generic);
+    }
+    return { out: this.detailed ? out.text : this.bytes.take(), rejects: out.rejects, counts };
+  }
+
+  private genericRow(line: number, cells: string[], counts: Counts, out: { text: string }): void {
+    counts['read']!++;
+    const { case: c, problems } = this.decoder.decode(cells);
+    const notes: DipNote[] = (problems ?? []).map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` }));
+    let icu: number | null | undefined = null;
+    if (this.icuAt >= 0) {
+      const cell = cells[this.icuAt]!;
+      icu = parseIcuDays(cell);
+      if (icu === undefined) notes.push({ code: 'icu_days.not_a_number', field: ICU_DAYS_COLUMN, message: `line ${line}: icu_days "${cell.trim()}" is not a whole number of days` });
+    }
+    if (notes.length > 0) {
+      this.invalid(line, c.id, notes, counts, out);
+      this.sink?.skipped(line);
+      return;
+    }
+    prepareArrays(this.directory, c.diagnoses, c.procedures, this.prepared, this.detailed);
+    this.input.fromCase(c, icu ?? null);
+    this.one(line, c.id, c.total_cost, counts, out, c);
+  }
+
+  /** Group, score and write one case whose codes are prepared and input filled (`read` already counted). */
+  private one(line: number, id: string, cost: number | null, counts: Counts, out: { text: string }, c: Case | null): void {
+    const d = this.directory;
+    const p = this.prepared;
+    if (this.detailed || p.principalState !== 'ok') {
+      this.oneDetailed(line, id, cost, counts, out, c);
+      return;
+    }
+    const m = matchPrepared(d, p, cost, null);
+    if (m.group < 0) {
+      this.oneDetailed(line, id, cost, counts, out, c);
+      return;
+    }
+    // Hot path: a grouped case written straight to bytes, with the same cells as rowOf gives.
+    const g = d.groups[m.group]!;
+    const notes = this.notes;
+    notes.length = 0;
+    const s = this.scorer.scoreFast(g, this.input, cost, notes);
+    counts['grouped']!++;
+    counts[g.kind === 'comprehensive' ? 'comprehensive' : 'core']!++;
+    counts[s.deviation ?? 'no_cost']!++;
+    const w = this.bytes;
+    w.field(id);
+    w.ascii(',grouped,');
+    w.ascii(g.code);
+    w.byte(44);
+    w.recurring(g.name);
+    w.byte(44);
+    w.ascii(g.kind);
+    w.byte(44);
+    w.ascii(m.match!);
+    w.byte(44);
+    if (s.subtype !== null) w.ascii(s.subtype);
+    w.byte(44);
+    w.ascii(s.coefficientText);
+    w.byte(44);
+    w.ascii(this.baseScoreText[g.index]!);
+    w.byte(44);
+    w.ascii(s.scoreText);
+    w.byte(44);
+    if (s.deviation !== null) w.ascii(s.deviation);
+    w.byte(44);
+    w.ascii(s.paymentText);
+    w.byte(44);
+    if (notes.length === 0) {
+      w.ascii(',,\n');
+    } else {
+      w.byte(44);
+      w.field(codes(notes));
+      w.byte(44);
+      w.field(messages(notes));
+      w.byte(10);
+    }
+    if (c !== null) this.sink?.scored(c, line, g.code, s.scoreUnits, s.deviation);
+  }
+
+  /** Any case, through the result objects (traces, JSON lines, invalid and ungrouped rows). */
+  private oneDetailed(line: number, id: string, cost: number | null, counts: Counts, out: { text: string }, c: Case | null): void {
+    const d = this.directory;
+    const trace = this.spec.trace;
+    const r = groupPreparedDip(d, this.prepared, id, cost, trace);
+    const steps = [...(r.trace ?? [])];
+    counts[r.status]!++;
+    if (r.group === null) {
+      this.write({ cells: [id, r.status, '', '', '', '', '', '', '', '', '', '', codes(r.reasons), '', messages(r.reasons)], json: { line, id, status: r.status, subcategory: r.subcategory, category: r.category, procedure_type: r.procedureType, reasons: r.reasons, warnings: [] } }, steps, out);
+      this.sink?.skipped(line);
+      return;
+    }
+    const g = r.group;
+    counts[g.kind === 'comprehensive' ? 'comprehensive' : 'core']!++;
+    const s = this.scorer.score(g, this.input, cost, trace);
+    counts[s.deviation ?? 'no_cost']!++;
+    steps.push(...(s.trace ?? []));
+    const score = s.score.toFixed();
+    const payment = formatYuan(s.payment);
+    const cells = [id, 'grouped', g.code, g.name, g.kind, r.match!, s.subtype ?? '', s.coefficient.toFixed(), g.score.toFixed(), score, s.deviation ?? '', payment, '', codes(s.warnings), messages(s.warnings)];
+    this.write(
+      {
+        cells,
+        json: {
+          line,
+          id,
+          status: r.status,
+          group: g.code,
+          group_name: g.name,
+          kind: g.kind,
+          match: r.match,
+          related_matched: r.relatedMatched,
+          related_total: r.relatedTotal,
+          subcategory: r.subcategory,
+          category: r.category,
+          procedure_type: r.procedureType,
+          base_score: g.score.toFixed(),
+          subtype: s.subtype,
+          subtype_coefficient: s.subtypeCoefficient.toFixed(),
+          hospital_coefficient: s.hospitalCoefficient.toFixed(),
+          coefficient: s.coefficient.toFixed(),
+          adjusted_score: s.adjustedScore.toFixed(),
+          standard_cost: formatYuan(roundFen(s.standardCost)),
+          ratio: s.ratio === null ? null : s.ratio.toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed(),
+          deviation: s.deviation,
+          score,
+          payment,
+          reasons: [],
+          warnings: s.warnings,
+        },
+      },
+      steps,
+      out,
+    );
+    if (c !== null) this.sink?.scored(c, line, g.code, this.scorer.units(s.score), s.deviation);
+  }
+
+  private invalid(line: number, id: string, reasons: readonly DipNote[], counts: Counts, out: { text: string }): void {
+    counts['invalid']!++;
+    this.write({ cells: [id, 'invalid', '', '', '', '', '', '', '', '', '', '', codes(reasons), '', messages(reasons)], json: { line, id, status: 'invalid', reasons, warnings: [] } }, [], out);
+  }
+
+  private write(row: DipRow, steps: readonly string[], out: { text: string }): void {
+    if (this.spec.format === 'jsonl') {
+      out.text += `${JSON.stringify(this.spec.trace ? { ...row.json, trace: steps } : row.json)}\n`;
+    } else if (this.detailed) {
+      out.text += csvLine([...row.cells, steps.map((t, i) => `${i + 1}. ${t}`).join('\n')]);
+    } else {
+      const w = this.bytes;
+      row.cells.forEach((cell, i) => {
+        if (i > 0) w.byte(44);
+        w.field(cell);
+      });
+      w.byte(10);
+    }
+  }
+}
+
+const codes = (notes: readonly DipNote[]): string => notes.map((n) => n.code).join('|');
+const messages = (notes: readonly DipNote[]): string => notes.map((n) => n.message).join('; ');
+
+function firstCell(raw: string): string {
+  const comma = raw.indexOf(',');
+  const cell = (comma === -1 ? raw : raw.slice(0, comma)).trim();
+  return cell.startsWith('"') ? '' : cell;
+}
