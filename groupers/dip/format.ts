@@ -129,23 +129,29 @@ const dxPrefixes = z.array(z.string().regex(/^[A-Za-z][0-9A-Za-z.]{1,15}$/, 'not
 
 /** An inclusive band [from, to]; `to` absent means no upper bound. */
 const band = z
-  .object({ name: subtypeName, from: count, to: count.optional() })
+  .strictObject({ name: subtypeName, from: count, to: count.optional() })
   .refine((b) => b.to === undefined || b.to >= b.from, { message: 'to must not be below from', path: ['to'] });
 
-export const auxiliarySchema = z.object({
+export const auxiliarySchema = z.strictObject({
   /** Age bands; `unit` days (uses age_days, else age × 365) or years (uses age, else age_days ÷ 365). */
-  age: z.array(band.and(z.object({ unit: z.enum(['days', 'years']) }))).optional(),
+  age: z
+    .array(
+      z
+        .strictObject({ name: subtypeName, unit: z.enum(['days', 'years']), from: count, to: count.optional() })
+        .refine((b) => b.to === undefined || b.to >= b.from, { message: 'to must not be below from', path: ['to'] }),
+    )
+    .optional(),
   /** Death (discharge = 5). */
   death: z.boolean().optional(),
   /** Severity levels: any secondary diagnosis in `diagnoses` (prefixes) and length of stay above `los_over`. */
-  severity: z.array(z.object({ name: subtypeName, diagnoses: dxPrefixes, los_over: count.optional() })).optional(),
+  severity: z.array(z.strictObject({ name: subtypeName, diagnoses: dxPrefixes, los_over: count.optional() })).optional(),
   /** ICU-day bands (the extra column icu_days). */
   icu: z.array(band).optional(),
   /** Charlson comorbidity index from secondary diagnoses: conditions with weights, then bands of the total. */
   cci: z
-    .object({
+    .strictObject({
       conditions: z
-        .array(z.object({ name: z.string().min(1), weight: z.number().int().positive(), codes: dxPrefixes, replaces: z.array(z.string()).optional() }))
+        .array(z.strictObject({ name: z.string().min(1), weight: z.number().int().positive(), codes: dxPrefixes, replaces: z.array(z.string()).optional() }))
         .min(1),
       bands: z.array(band).min(1),
     })
@@ -153,7 +159,7 @@ export const auxiliarySchema = z.object({
 });
 export type AuxiliaryConfig = z.infer<typeof auxiliarySchema>;
 
-export const paramsSchema = z.object({
+export const paramsSchema = z.strictObject({
   format: z.literal('dip-directory-1'),
   title: z.string().optional(),
   /** Score multiplier: RW = m / M × multiplier (1000, some regions 100). */
@@ -166,14 +172,14 @@ export const paramsSchema = z.object({
   point_value: positiveDecimalJson,
   /** Procedure typing: codes not in procedure_types.csv get `default_type`; `key_types` form core-group combinations. */
   procedures: z
-    .object({
+    .strictObject({
       default_type: z.enum(CODE_TYPES).default('therapeutic'),
       key_types: z.array(z.enum(CODE_TYPES)).min(1).default(['surgery']),
     })
     .prefault({}),
   /** Deviation thresholds, as multiples of the standard cost. */
   deviation: z
-    .object({
+    .strictObject({
       low: decimalJson.default('0.5'),
       high: decimalJson.default('2'),
       extreme: decimalJson.default('5'),
@@ -182,9 +188,29 @@ export const paramsSchema = z.object({
   /** Hospital coefficient per hospital level (`"1"`, `"2"`, `"3"`); primary-care groups never get one. */
   hospital_coefficients: z.record(z.string().regex(/^\d+$/, 'a hospital level (digits)'), positiveDecimalJson).optional(),
   auxiliary: auxiliarySchema.optional(),
+  /** What `drg dip build` records about the history it used (informative only). */
+  build: z.record(z.string(), z.unknown()).optional(),
+}).superRefine((p, ctx) => {
+  const { low, high, extreme } = p.deviation;
+  if (!(Number(low) <= 1 && Number(high) >= 1 && Number(extreme) >= Number(high))) {
+    ctx.addIssue({ code: 'custom', path: ['deviation'], message: `thresholds must satisfy low ≤ 1 ≤ high ≤ extreme (got low ${low}, high ${high}, extreme ${extreme})` });
+  }
 });
 export type DipParams = z.infer<typeof paramsSchema>;
 export type DipParamsInput = z.input<typeof paramsSchema>;
+
+/**
+ * Parameters `drg dip build --params` takes (a part of dip.json): they are
+ * written into the built dip.json; auxiliary subtypes are also evaluated.
+ */
+export const buildParamsSchema = z.strictObject({
+  title: z.string().optional(),
+  case_score_decimals: z.number().int().min(0).max(8).optional(),
+  procedures: z.strictObject({ default_type: z.enum(CODE_TYPES).optional(), key_types: z.array(z.enum(CODE_TYPES)).min(1).optional() }).optional(),
+  deviation: z.strictObject({ low: decimalJson.optional(), high: decimalJson.optional(), extreme: decimalJson.optional() }).optional(),
+  auxiliary: auxiliarySchema.optional(),
+});
+export type BuildParams = z.infer<typeof buildParamsSchema>;
 
 /** Files of a directory folder. */
 export const DIRECTORY_FILE = 'directory.csv';

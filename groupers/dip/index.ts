@@ -20,7 +20,7 @@ export async function loadDirectory(dir: string): Promise<CompiledDirectory> {
 
 export type { CompiledDirectory, CompiledGroup, DeviationThresholds } from './directory.js';
 export { groupDipCase, groupPreparedDip, type DipGroupInput, type DipGroupOptions, type DipGroupResult, type DipNote, type DipStatus } from './group.js';
-export { matchPrepared, type MatchKind, type MatchOutcome } from './match.js';
+export { matchPrepared, MatchOutcome, type MatchKind } from './match.js';
 export { PreparedCodes, prepareArrays, prepareCodes } from './prepare.js';
 export { DIP_KINDS, PROCEDURE_TYPES, paramsSchema, type DipKind, type DipParams, type DipParamsInput, type ProcedureType } from './format.js';
 export type { SubtypeInput } from './subtypes/index.js';

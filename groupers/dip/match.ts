@@ -23,15 +23,26 @@ import type { PreparedCodes } from './prepare.js';
 /** How a case reached its group. */
 export type MatchKind = 'full' | 'related' | 'main' | 'conservative' | 'comprehensive';
 
-export interface MatchOutcome {
+/** What the matcher found; reusable (the bulk job passes one object for every case). */
+export class MatchOutcome {
   /** Group index, or -1 (ungrouped). */
-  readonly group: number;
-  readonly match: MatchKind | null;
-  readonly relatedMatched: number;
-  readonly relatedTotal: number;
-}
+  group = -1;
+  match: MatchKind | null = null;
+  relatedMatched = 0;
+  relatedTotal = 0;
+  /** Another group matched equally well (the tie went to the closest mean cost, else directory order). */
+  tied = false;
 
-const UNGROUPED: MatchOutcome = { group: -1, match: null, relatedMatched: 0, relatedTotal: 0 };
+  set(group: number, match: MatchKind | null, relatedMatched: number, relatedTotal: number, tied: boolean): this {
+    this.group = group;
+    this.match = match;
+    this.relatedMatched = relatedMatched;
+    this.relatedTotal = relatedTotal;
+    this.tied = tied;
+    return this;
+  }
+}
+const NONE = new Int32Array(0);
 const LEVEL_NAME: readonly MatchKind[] = ['main', 'main', 'related', 'full'];
 
 /** True when some procedure of the case is one of the term's alternatives. */
@@ -63,9 +74,10 @@ const distance = (g: CompiledGroup, cost: number | null): number => (cost === nu
  * Match a prepared case. `cost` (fen) breaks ties by the closest mean cost;
  * null leaves them to directory order.
  */
-export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: number | null, trace: string[] | null): MatchOutcome {
+export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: number | null, trace: string[] | null, out: MatchOutcome = new MatchOutcome()): MatchOutcome {
   if (p.subId !== NO_KEY) {
-    const candidates = d.withProcedures[p.subId]!;
+    // Without procedures no main set can hold: skip the candidates (unless tracing them).
+    const candidates = p.nProcs > 0 || trace !== null ? d.withProcedures[p.subId]! : NONE;
     let best: CompiledGroup | null = null;
     let bestLevel = 0;
     let bestRelated = 0;
@@ -103,13 +115,13 @@ export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: numb
         const how = tie ? (cost === null ? '; tie left to directory order (no cost)' : '; tie decided by the closest mean cost') : '';
         trace.push(`chosen: ${best.code} (${levelText(bestLevel)}${how})`);
       }
-      return { group: best.index, match: LEVEL_NAME[bestLevel]!, relatedMatched: bestRelated, relatedTotal: best.related.length };
+      return out.set(best.index, LEVEL_NAME[bestLevel]!, bestRelated, best.related.length, tie);
     }
     const cons = d.conservative[p.subId]!;
     if (cons >= 0) {
       if (!p.hasKey) {
         if (trace !== null) trace.push(`no key procedure (${keyTypes(d)}): conservative group ${d.groups[cons]!.code}`);
-        return { group: cons, match: 'conservative', relatedMatched: 0, relatedTotal: 0 };
+        return out.set(cons, 'conservative', 0, 0, false);
       }
       if (trace !== null) trace.push(`conservative group ${d.groups[cons]!.code} not used: the case has a key procedure (${keyTypes(d)}) that no core group of ${p.subcategory} names`);
     } else if (trace !== null) {
@@ -123,11 +135,11 @@ export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: numb
     const g = d.comprehensive[p.catId * PROCEDURE_TYPES.length + p.typeRank]!;
     if (g >= 0) {
       if (trace !== null) trace.push(`comprehensive group for ${p.category} + ${type}: ${d.groups[g]!.code}`);
-      return { group: g, match: 'comprehensive', relatedMatched: 0, relatedTotal: 0 };
+      return out.set(g, 'comprehensive', 0, 0, false);
     }
   }
   if (trace !== null) trace.push(`no comprehensive group for ${p.category} + ${type}: ungrouped`);
-  return UNGROUPED;
+  return out.set(-1, null, 0, 0, false);
 }
 
 function levelText(level: number): string {

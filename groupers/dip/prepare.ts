@@ -18,14 +18,15 @@ export type PrincipalState = 'ok' | 'missing' | 'bad';
 /** Reusable per thread: filled by {@link prepareCodes} for each case. */
 export class PreparedCodes {
   principalState: PrincipalState = 'missing';
-  /** The principal diagnosis as written (trimmed); '' when missing. */
-  principal = '';
   /** Subcategory and category ids in the directory's dx keys, or NO_KEY. */
   subId = NO_KEY;
   catId = NO_KEY;
-  /** Subcategory (`K35.8`) and category (`K35`) text, upper-case; '' when the principal has none. */
-  subcategory = '';
-  category = '';
+  // The principal diagnosis as a range of text: strings are made only when asked for
+  // (traces, messages), not for every case of a bulk run.
+  private text = '';
+  private from = 0;
+  private to = 0;
+  private subLength = 0;
   /** Procedure ids (NO_KEY for codes the directory does not know), in case order. */
   procIds = new Int32Array(16);
   /** The procedure codes as written (filled only when `keepCodes`). */
@@ -35,6 +36,27 @@ export class PreparedCodes {
   typeRank = 0;
   /** True when some procedure's type forms core combinations. */
   hasKey = false;
+
+  /** Set the principal diagnosis to text[from, to), with a subcategory (5 characters) when `withSub`. */
+  setPrincipal(text: string, from: number, to: number, withSub: boolean): void {
+    this.text = text;
+    this.from = from;
+    this.to = to;
+    this.subLength = withSub ? 5 : 0;
+  }
+
+  /** The principal diagnosis as written (trimmed); '' when missing. */
+  get principal(): string {
+    return this.text.slice(this.from, this.to);
+  }
+  /** Subcategory (`K35.8`), upper-case; '' when the principal has none. */
+  get subcategory(): string {
+    return this.principalState === 'ok' ? this.text.slice(this.from, this.from + this.subLength).toUpperCase() : '';
+  }
+  /** Category (`K35`), upper-case; '' when the principal has none. */
+  get category(): string {
+    return this.principalState === 'ok' ? this.text.slice(this.from, this.from + 3).toUpperCase() : '';
+  }
 }
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -48,11 +70,9 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: number, dxTo: number, pxText: string, pxFrom: number, pxTo: number, out: PreparedCodes, keepCodes = false): void {
   // Principal diagnosis: the first non-empty item.
   out.principalState = 'missing';
-  out.principal = '';
+  out.setPrincipal('', 0, 0, false);
   out.subId = NO_KEY;
   out.catId = NO_KEY;
-  out.subcategory = '';
-  out.category = '';
   let i = dxFrom;
   while (i < dxTo) {
     let j = dxText.indexOf('|', i);
@@ -62,15 +82,12 @@ export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: numbe
     while (a < b && isTrimSpace(dxText.charCodeAt(a))) a++;
     while (b > a && isTrimSpace(dxText.charCodeAt(b - 1))) b--;
     if (a < b) {
-      out.principal = dxText.slice(a, b);
+      const withSub = b - a >= 5 && dxText.charCodeAt(a + 3) === 46; /* . */
+      out.setPrincipal(dxText, a, b, withSub);
       if (b - a >= 3 && isLetter(dxText.charCodeAt(a)) && isDigit(dxText.charCodeAt(a + 1)) && isDigit(dxText.charCodeAt(a + 2))) {
         out.principalState = 'ok';
         out.catId = d.dxKeys.lookupRange(dxText, a, a + 3);
-        out.category = out.principal.slice(0, 3).toUpperCase();
-        if (b - a >= 5 && dxText.charCodeAt(a + 3) === 46 /* . */) {
-          out.subId = d.dxKeys.lookupRange(dxText, a, a + 5);
-          out.subcategory = out.principal.slice(0, 5).toUpperCase();
-        }
+        if (withSub) out.subId = d.dxKeys.lookupRange(dxText, a, a + 5);
       } else {
         out.principalState = 'bad';
       }

@@ -69,6 +69,13 @@ export class ByteWriter {
     this.n += b.length;
   }
 
+  /** Bytes already encoded (a part of a row reused many times). */
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.n);

@@ -22,7 +22,7 @@ import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
 import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
-import { DipScorer } from '../payment/dip/score.js';
+import { DipScorer, type ScoreRow } from '../payment/dip/score.js';
 import type { AdjustInput } from '../payment/dip/adjust/index.js';
 import {
   groupPreparedDip,
@@ -32,11 +32,18 @@ import {
   prepareCodes,
   PreparedCodes,
   type CompiledDirectory,
+  type CompiledGroup,
   type DipNote,
+  type MatchKind,
+  MatchOutcome,
 } from '../../groupers/dip/index.js';
 import { FusedReader } from './group-fast.js';
 
 export type DipOutputFormat = 'csv' | 'jsonl';
+
+const MATCH_KINDS: readonly MatchKind[] = ['full', 'related', 'main', 'conservative', 'comprehensive'];
+const MATCH_INDEX = Object.fromEntries(MATCH_KINDS.map((k, i) => [k, i])) as Record<MatchKind, number>;
+const ENCODER = new TextEncoder();
 
 /** Everything a dip-group job needs, as plain data. */
 export interface DipGroupJobSpec extends JobSpecBase {
@@ -55,8 +62,14 @@ export interface DipGroupJobSpec extends JobSpecBase {
 /** Extra DIP columns, matched by header name (trimmed, case-insensitive). */
 export const ICU_DAYS_COLUMN = 'icu_days';
 
-/** Counters: read = grouped + ungrouped + invalid + rejected (blank lines apart); grouped = core + comprehensive; deviations among grouped. */
-export const dipZeroCounts = (): Counts => ({ read: 0, grouped: 0, ungrouped: 0, invalid: 0, rejected: 0, blank: 0, core: 0, comprehensive: 0, normal: 0, low: 0, high: 0, extreme: 0, no_cost: 0 });
+/**
+ * Counters: read = grouped + ungrouped + invalid + rejected (blank lines
+ * apart); grouped = core + comprehensive = normal + low + high + extreme +
+ * no_cost.
+ */
+export const DIP_COUNTERS = ['read', 'grouped', 'ungrouped', 'invalid', 'rejected', 'blank', 'core', 'comprehensive', 'normal', 'low', 'high', 'extreme', 'no_cost'] as const;
+type Counter = (typeof DIP_COUNTERS)[number];
+const C = Object.fromEntries(DIP_COUNTERS.map((k, i) => [k, i])) as Record<Counter, number>;
 
 export const DIP_COLUMNS = ['id', 'status', 'group', 'group_name', 'kind', 'match', 'subtype', 'coefficient', 'base_score', 'score', 'deviation', 'payment', 'reasons', 'warnings', 'detail'] as const;
 
@@ -96,12 +109,11 @@ export class DipCaseInput implements AdjustInput {
 
   /** Numbers as FusedReader reads them (NaN: empty), diagnoses as a range of the line. */
   fromLine(values: Float64Array, icuDays: number | null, text: string, dxFrom: number, dxTo: number): this {
-    const v = (x: number) => (Number.isNaN(x) ? null : x);
-    this.age = v(values[1]!);
-    this.ageDays = v(values[2]!);
-    this.los = v(values[4]!);
-    this.discharge = v(values[5]!);
-    this.hospitalLevel = v(values[7]!);
+    this.age = orNull(values[1]!);
+    this.ageDays = orNull(values[2]!);
+    this.los = orNull(values[4]!);
+    this.discharge = orNull(values[5]!);
+    this.hospitalLevel = orNull(values[7]!);
     this.icuDays = icuDays;
     this.dxText = text;
     this.dxFrom = dxFrom;
@@ -115,6 +127,9 @@ export class DipCaseInput implements AdjustInput {
     return this.list;
   }
 }
+
+/** FusedReader's NaN (empty) as null. */
+const orNull = (x: number): number | null => (x === x ? x : null);
 
 /** A whole number of ICU days: null when empty, undefined when not a whole number. */
 function parseIcuDays(s: string): number | null | undefined {
@@ -180,12 +195,17 @@ export class DipGroupJob implements BatchJob {
   private readonly bytes = new ByteWriter(1 << 20);
   private readonly prepared = new PreparedCodes();
   private readonly input = new DipCaseInput();
+  private readonly outcome = new MatchOutcome();
   private readonly notes: DipNote[] = [];
   private readonly detailed: boolean;
   private readonly icuAt: number;
   private readonly dxAt: number;
   private readonly pxAt: number;
   private readonly costAt: number;
+  private readonly tally = new Float64Array(DIP_COUNTERS.length);
+  /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
+  private readonly heads: Uint8Array[] = [];
+  private readonly normalRows: Uint8Array[] = [];
   /** Base score text per group, made once. */
   private readonly baseScoreText: readonly string[];
 
@@ -217,17 +237,18 @@ export class DipGroupJob implements BatchJob {
   }
 
   run(batch: RecordBatch): BatchOutput {
-    const counts = dipZeroCounts();
+    // Counted in a typed array by index (a keyed object costs a dictionary look-up per case).
+    const counts = this.tally.fill(0);
     const out = { text: '', rejects: '' };
     const generic: RowVisitor = {
       row: (line, cells) => this.genericRow(line, cells, counts, out),
       blank: () => {
-        counts['blank']!++;
+        counts[C.blank]!++;
       },
       bad: (line, raw, code, message) => {
-        counts['read']!++;
+        counts[C.read]!++;
         if (this.spec.rejects) {
-          counts['rejected']!++;
+          counts[C.rejected]!++;
           out.rejects += csvLine([String(line), code, message, raw]);
         } else {
           this.invalid(line, firstCell(raw), [{ code, message }], counts, out);
@@ -257,7 +278,7 @@ export class DipGroupJob implements BatchJob {
           prepareCodes(this.directory, t, dxA, dxB, t, pxA, pxB, this.prepared, this.detailed);
           const cost = this.costAt >= 0 ? fenAt(t, fused.cellStart(this.costAt), fused.cellEnd(this.costAt)) : null;
           this.input.fromLine(fused.values, icu, t, dxA, dxB);
-          counts['read']!++;
+          counts[C.read]!++;
           this.one(line, id, cost, counts, out, null);
         },
         slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
@@ -265,11 +286,13 @@ export class DipGroupJob implements BatchJob {
     } else {
       parseBatch(batch, this.decoder.width, this.spec.newline, generic);
     }
-    return { out: this.detailed ? out.text : this.bytes.take(), rejects: out.rejects, counts };
+    const named: Counts = {};
+    DIP_COUNTERS.forEach((k, i) => (named[k] = counts[i]!));
+    return { out: this.detailed ? out.text : this.bytes.take(), rejects: out.rejects, counts: named };
   }
 
-  private genericRow(line: number, cells: string[], counts: Counts, out: { text: string }): void {
-    counts['read']!++;
+  private genericRow(line: number, cells: string[], counts: Float64Array, out: { text: string }): void {
+    counts[C.read]!++;
     const { case: c, problems } = this.decoder.decode(cells);
     const notes: DipNote[] = (problems ?? []).map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` }));
     let icu: number | null | undefined = null;
@@ -289,77 +312,80 @@ export class DipGroupJob implements BatchJob {
   }
 
   /** Group, score and write one case whose codes are prepared and input filled (`read` already counted). */
-  private one(line: number, id: string, cost: number | null, counts: Counts, out: { text: string }, c: Case | null): void {
+  private one(line: number, id: string, cost: number | null, counts: Float64Array, out: { text: string }, c: Case | null): void {
     const d = this.directory;
     const p = this.prepared;
     if (this.detailed || p.principalState !== 'ok') {
       this.oneDetailed(line, id, cost, counts, out, c);
       return;
     }
-    const m = matchPrepared(d, p, cost, null);
+    const m = matchPrepared(d, p, cost, null, this.outcome);
     if (m.group < 0) {
       this.oneDetailed(line, id, cost, counts, out, c);
       return;
     }
-    // Hot path: a grouped case written straight to bytes, with the same cells as rowOf gives.
+    // Hot path: a grouped case written straight to bytes, with the same cells as oneDetailed gives.
     const g = d.groups[m.group]!;
     const notes = this.notes;
     notes.length = 0;
     const s = this.scorer.scoreFast(g, this.input, cost, notes);
-    counts['grouped']!++;
-    counts[g.kind === 'comprehensive' ? 'comprehensive' : 'core']!++;
-    counts[s.deviation ?? 'no_cost']!++;
+    counts[C.grouped]!++;
+    counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
+    counts[C[s.deviation ?? 'no_cost']]!++;
     const w = this.bytes;
     w.field(id);
-    w.ascii(',grouped,');
-    w.ascii(g.code);
-    w.byte(44);
-    w.recurring(g.name);
-    w.byte(44);
-    w.ascii(g.kind);
-    w.byte(44);
-    w.ascii(m.match!);
-    w.byte(44);
-    if (s.subtype !== null) w.ascii(s.subtype);
-    w.byte(44);
-    w.ascii(s.coefficientText);
-    w.byte(44);
-    w.ascii(this.baseScoreText[g.index]!);
-    w.byte(44);
-    w.ascii(s.scoreText);
-    w.byte(44);
-    if (s.deviation !== null) w.ascii(s.deviation);
-    w.byte(44);
-    w.ascii(s.paymentText);
-    w.byte(44);
-    if (notes.length === 0) {
-      w.ascii(',,\n');
+    // The cells from status to base_score depend only on the profile and the match kind, and
+    // a normal case's score, deviation and payment on the profile: each is encoded once.
+    const slot = s.profileId * MATCH_KINDS.length + MATCH_INDEX[m.match!];
+    if (s.deviation === 'normal' && notes.length === 0) {
+      // The commonest row: everything after the id is one cached byte string.
+      let whole = this.normalRows[slot];
+      if (whole === undefined) whole = this.normalRows[slot] = ENCODER.encode(`${this.headText(g, m.match!, s)}${s.scoreText},normal,${s.paymentText},,,\n`);
+      w.raw(whole);
     } else {
+      let head = this.heads[slot];
+      if (head === undefined) head = this.heads[slot] = ENCODER.encode(this.headText(g, m.match!, s));
+      w.raw(head);
+      w.ascii(s.scoreText);
       w.byte(44);
-      w.field(codes(notes));
+      if (s.deviation !== null) w.ascii(s.deviation);
       w.byte(44);
-      w.field(messages(notes));
-      w.byte(10);
+      w.ascii(s.paymentText);
+      w.byte(44);
+      if (notes.length === 0) {
+        w.ascii(',,\n');
+      } else {
+        w.byte(44);
+        w.field(codes(notes));
+        w.byte(44);
+        w.field(messages(notes));
+        w.byte(10);
+      }
     }
-    if (c !== null) this.sink?.scored(c, line, g.code, s.scoreUnits, s.deviation);
+    if (c !== null) this.sink?.scored(c, line, g.code, s.units, s.deviation);
+  }
+
+  /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */
+  private headText(g: CompiledGroup, match: MatchKind, s: ScoreRow): string {
+    return `,${csvLine(['grouped', g.code, g.name, g.kind, match, s.subtype ?? '', s.coefficientText, this.baseScoreText[g.index]!, '']).slice(0, -1)}`;
   }
 
   /** Any case, through the result objects (traces, JSON lines, invalid and ungrouped rows). */
-  private oneDetailed(line: number, id: string, cost: number | null, counts: Counts, out: { text: string }, c: Case | null): void {
+  private oneDetailed(line: number, id: string, cost: number | null, counts: Float64Array, out: { text: string }, c: Case | null): void {
     const d = this.directory;
     const trace = this.spec.trace;
     const r = groupPreparedDip(d, this.prepared, id, cost, trace);
     const steps = [...(r.trace ?? [])];
-    counts[r.status]!++;
+    counts[C[r.status]]!++;
     if (r.group === null) {
       this.write({ cells: [id, r.status, '', '', '', '', '', '', '', '', '', '', codes(r.reasons), '', messages(r.reasons)], json: { line, id, status: r.status, subcategory: r.subcategory, category: r.category, procedure_type: r.procedureType, reasons: r.reasons, warnings: [] } }, steps, out);
       this.sink?.skipped(line);
       return;
     }
     const g = r.group;
-    counts[g.kind === 'comprehensive' ? 'comprehensive' : 'core']!++;
+    counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
     const s = this.scorer.score(g, this.input, cost, trace);
-    counts[s.deviation ?? 'no_cost']!++;
+    counts[C[s.deviation ?? 'no_cost']]!++;
     steps.push(...(s.trace ?? []));
     const score = s.score.toFixed();
     const payment = formatYuan(s.payment);
@@ -401,8 +427,8 @@ export class DipGroupJob implements BatchJob {
     if (c !== null) this.sink?.scored(c, line, g.code, this.scorer.units(s.score), s.deviation);
   }
 
-  private invalid(line: number, id: string, reasons: readonly DipNote[], counts: Counts, out: { text: string }): void {
-    counts['invalid']!++;
+  private invalid(line: number, id: string, reasons: readonly DipNote[], counts: Float64Array, out: { text: string }): void {
+    counts[C.invalid]!++;
     this.write({ cells: [id, 'invalid', '', '', '', '', '', '', '', '', '', '', codes(reasons), '', messages(reasons)], json: { line, id, status: 'invalid', reasons, warnings: [] } }, [], out);
   }
 

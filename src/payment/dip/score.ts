@@ -2,23 +2,26 @@
  * The score of one DIP case:
  *
  *   adjusted = group score × subtype coefficient × hospital coefficient
- *   standard = adjusted × point value (yuan, kept exact)
+ *   standard = adjusted × point value (the case's standard cost)
  *   ratio    = cost / standard → a deviation rule (extreme, high, low) or normal
- *   score    = the rule's score (normal: adjusted), rounded once, half up, to
- *              the directory's case_score_decimals
+ *   score    = adjusted × (slope × ratio + intercept) of the rule (normal:
+ *              adjusted), rounded once, half up, to case_score_decimals
  *   payment  = score × point value, rounded once, half up, to fen
  *
- * Scores, coefficients and the point value are decimal.js values; costs and
- * payments are integer fen. A {@link DipScorer} memoises, per group and
- * adjustment slots, everything that does not depend on the cost, including
- * the deviation thresholds as whole fen, so a normal case costs a few integer
- * comparisons and no decimal arithmetic.
+ * Everything is exact: coefficients and the point value are decimal.js
+ * values, costs integer fen, and the deviation arithmetic runs on scaled
+ * integers (exact.ts). A {@link DipScorer} memoises, per group and
+ * adjustment slots, everything that does not depend on the cost — including
+ * the deviation thresholds as whole fen and each rule's integer form — so a
+ * normal case costs one range test and a deviation case three BigInt
+ * operations.
  */
 import type { CompiledDirectory, CompiledGroup } from '../../../groupers/dip/directory.js';
 import type { DipNote } from '../../../groupers/dip/group.js';
 import { Decimal, type Fen, formatYuan, roundFen } from '../../money.js';
-import { ADJUSTMENTS, type AdjustInput, type Adjustment } from './adjust/index.js';
+import { ADJUSTMENTS, type AdjustInput, type Adjustment, type CompiledAdjustment } from './adjust/index.js';
 import { DEVIATION_RULES, type DeviationKind, type DeviationRule } from './deviation/index.js';
+import { type Affine, affine, applyAffine, divRound, mulDivRound, pow10, roundGuarded, scaled, type Scaled, unitsDecimal, unitsText } from './exact.js';
 
 export type Deviation = 'normal' | DeviationKind;
 
@@ -47,17 +50,34 @@ export interface DipCaseScore {
   readonly trace: readonly string[] | undefined;
 }
 
-/** The worked rule on its own: a case's deviation and score from its adjusted score, standard cost and cost (same units). */
-export function deviationScore(score: Decimal.Value, standard: Decimal.Value, cost: Decimal.Value, d: Pick<CompiledDirectory, 'deviation'>): { deviation: Deviation; ratio: Decimal; score: Decimal; review: boolean } {
+/**
+ * A deviation rule on its own: the deviation and score of a case from its
+ * adjusted score, standard cost and cost (any one unit), with the
+ * directory's thresholds; the score is rounded once, half up, to `decimals`.
+ */
+export function deviationScore(
+  score: Decimal.Value,
+  standard: Decimal.Value,
+  cost: Decimal.Value,
+  d: Pick<CompiledDirectory, 'deviation'>,
+  decimals = 4,
+): { deviation: Deviation; ratio: Decimal; score: Decimal; review: boolean } {
   const s = new Decimal(score);
   const std = new Decimal(standard);
-  if (std.isZero()) return { deviation: 'normal', ratio: new Decimal(0), score: s, review: false };
-  const ratio = new Decimal(cost).dividedBy(std);
+  const c = new Decimal(cost);
+  if (std.isZero()) return { deviation: 'normal', ratio: new Decimal(0), score: s.toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP), review: false };
+  const ratio = c.dividedBy(std);
   for (const rule of DEVIATION_RULES) {
-    const t = rule.threshold(d.deviation);
-    if (rule.side === 'below' ? ratio.lessThan(t) : ratio.greaterThan(t)) return { deviation: rule.kind, ratio, score: rule.score(s, ratio, d.deviation), review: rule.review };
+    const t = rule.threshold(d.deviation).times(std);
+    if (rule.side === 'below' ? c.lessThan(t) : c.greaterThan(t)) {
+      const a = affine(s, rule.slope(d.deviation), rule.intercept(d.deviation), std, decimals);
+      const cs = scaled(c);
+      // The cost may have decimals here: fold its scale into the denominator.
+      const units = applyAffine({ mult: a.mult, add: a.add * pow10(cs.e), den: a.den * pow10(cs.e) }, cs.n);
+      return { deviation: rule.kind, ratio, score: unitsDecimal(units, decimals), review: rule.review };
+    }
   }
-  return { deviation: 'normal', ratio, score: s, review: false };
+  return { deviation: 'normal', ratio, score: s.toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP), review: false };
 }
 
 /** The warning for a case whose cost cannot be checked for deviation. */
@@ -69,56 +89,86 @@ function costNote(cost: number | null): DipNote {
 
 /** Everything about a group under given adjustment slots that does not depend on the cost. */
 interface Profile {
+  /** Sequential id (0, 1, …) within the scorer: lets callers cache per profile in arrays. */
+  readonly id: number;
   readonly coefficient: Decimal;
   readonly coefficientText: string;
   readonly adjusted: Decimal;
   /** Standard cost in fen (exact). */
   readonly standard: Decimal;
-  /** Per rule (DEVIATION_RULES order): a whole-fen bound; `below`: cost < bound, `above`: cost > bound. */
+  /** Per rule (DEVIATION_RULES order): a whole-fen bound (`below`: cost < bound, `above`: cost > bound) and its integer form. */
   readonly bounds: Float64Array;
-  /** A normal case: the rounded score, its text, units, payment. */
-  readonly normalScore: Decimal;
-  readonly normalText: string;
+  readonly affines: readonly (Affine | null)[];
+  /** Per rule, as doubles for the guarded fast path: slope and adjusted × intercept. */
+  readonly slopes: Float64Array;
+  readonly intercepts: Float64Array;
+  /** No rule applies to a cost within [normalMin, normalMax] (fen): the common case, one range test. */
+  readonly normalMin: number;
+  readonly normalMax: number;
+  /** A normal case: the rounded score (units, text), payment. */
   readonly normalUnits: number;
+  readonly normalText: string;
   readonly normalPayment: Fen;
   readonly normalPaymentText: string;
 }
 
 /** The result of the fast scorer: what the bulk job writes. */
 export interface ScoreRow {
+  /** Id of the (group, adjustments) profile: rows of equal profile and deviation `normal` differ only by case. */
+  profileId: number;
   /** The auxiliary subtype that applied, or null. */
   subtype: string | null;
   /** Product of the coefficients, as text. */
   coefficientText: string;
   deviation: Deviation | null;
   review: boolean;
+  /** The rounded score as a whole number of 10^-case_score_decimals, and as text. */
+  units: number;
   scoreText: string;
   paymentText: string;
-  /** The score in units of 10^-case_score_decimals (an exact integer), for totals. */
-  scoreUnits: number;
 }
 
 export class DipScorer {
   private readonly memo = new Map<number, Profile>();
-  private readonly adjust: readonly { slots: number; apply(g: CompiledGroup, c: AdjustInput): Adjustment }[];
-  private readonly decimals: number;
-  private readonly unit: Decimal;
-  /** The point value times 100: yuan per score point → fen per score point. */
-  private readonly fenPerPoint: Decimal;
+  /** The memo as an array indexed by key, when the key space is small enough (an array read beats a Map look-up). */
+  private readonly dense: (Profile | undefined)[] | null;
+  private readonly adjust: readonly CompiledAdjustment[];
+  /** Per group (lazily): each adjustment's fixed value for the group, or null when it depends on the case. */
+  private readonly fixed: ((Adjustment | null)[] | undefined)[] = [];
   private readonly subtypeAt = ADJUSTMENTS.findIndex((a) => a.name === 'subtype');
+  private readonly hospitalAt = ADJUSTMENTS.findIndex((a) => a.name === 'hospital');
+  readonly decimals: number;
+  /** The point value times 100: yuan per score point → fen per score point; scaled for integer payments. */
+  private readonly fenPerPoint: Decimal;
+  private readonly fpp: Scaled;
+  private readonly paymentDen: bigint;
+  private readonly fppDouble: number;
+  private readonly scale: number;
+  private readonly fppNumber: number;
+  private readonly paymentDenNumber: number;
+  /** The profile of the last case scored. */
+  private last: Profile | undefined;
   /** Adjustments of the current case (reused). */
   private readonly current: Adjustment[] = [];
   /** Reused output of {@link scoreFast}. */
-  private readonly row: ScoreRow = { subtype: null, coefficientText: '', deviation: null, review: false, scoreText: '', paymentText: '', scoreUnits: 0 };
+  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, units: 0, scoreText: '', paymentText: '' };
 
   constructor(
     readonly d: CompiledDirectory,
     pointValue?: Decimal.Value,
   ) {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
+    const keys = this.adjust.reduce((k, a) => k * a.slots, Math.max(1, d.groups.length));
+    this.dense = keys <= 1 << 22 ? new Array<Profile | undefined>(keys).fill(undefined) : null;
     this.decimals = d.params.case_score_decimals;
-    this.unit = new Decimal(10).pow(this.decimals);
     this.fenPerPoint = new Decimal(pointValue ?? d.pointValue).times(100);
+    this.fpp = scaled(this.fenPerPoint);
+    this.paymentDen = pow10(this.decimals + this.fpp.e);
+    this.fppDouble = this.fenPerPoint.toNumber();
+    this.scale = 10 ** this.decimals;
+    // The plain-number payment path needs both factors to be safe integers (else it always falls back).
+    this.fppNumber = Number.isSafeInteger(Number(this.fpp.n)) ? Number(this.fpp.n) : Number.MAX_SAFE_INTEGER;
+    this.paymentDenNumber = this.decimals + this.fpp.e <= 15 ? Number(this.paymentDen) : Number.MAX_SAFE_INTEGER;
   }
 
   /** The point value used for standards and payments (yuan per score point). */
@@ -126,30 +176,52 @@ export class DipScorer {
     return this.fenPerPoint.dividedBy(100);
   }
 
-  /** A rounded case score as a whole number of 10^-case_score_decimals (exact), for totals. */
-  units(score: Decimal): number {
-    return score.times(this.unit).toNumber();
+  /** The payment (fen) of a score given in units: score × point value, rounded once, half up. */
+  paymentOf(units: bigint): Fen {
+    return Number(divRound(units * this.fpp.n, this.paymentDen)) as Fen;
   }
 
-  private roundScore(x: Decimal): Decimal {
-    return x.toDecimalPlaces(this.decimals, Decimal.ROUND_HALF_UP);
+  /** {@link paymentOf} for a number of units, in plain arithmetic when it is exact. */
+  private paymentOfNumber(units: number): Fen {
+    return (mulDivRound(units, this.fppNumber, this.paymentDenNumber) ?? this.paymentOf(BigInt(units))) as Fen;
+  }
+
+  /**
+   * A deviation case's score in units: slope × cost / point value + adjusted ×
+   * intercept (this equals the rule's formula, as standard = adjusted × point
+   * value), in floating point with an error bound, else exactly in BigInt.
+   */
+  private deviationUnits(p: Profile, i: number, cost: number): number {
+    const a = (p.slopes[i]! * cost) / this.fppDouble;
+    const b = p.intercepts[i]!;
+    // Each operand and operation is off by at most one rounding (2^-53 relative); 1e-15 covers eight.
+    const fast = roundGuarded((a + b) * this.scale, 1e-15 * this.scale * (Math.abs(a) + Math.abs(b)) + 1e-300);
+    return fast ?? Number(applyAffine(p.affines[i]!, BigInt(cost)));
+  }
+
+  /** A rounded case score as a whole number of 10^-case_score_decimals, for totals. */
+  units(score: Decimal): number {
+    return score.times(new Decimal(10).pow(this.decimals)).toNumber();
   }
 
   /** Apply the adjustments to a case (into `current`) and return the memoised profile. */
   private profile(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): Profile {
     let key = g.index;
     const cur = this.current;
+    let fixed = this.fixed[g.index];
+    if (fixed === undefined) fixed = this.fixed[g.index] = this.adjust.map((a) => a.fixed(g));
     for (let i = 0; i < this.adjust.length; i++) {
       const a = this.adjust[i]!;
-      const r = a.apply(g, c);
+      const r = fixed[i] ?? a.apply(g, c);
       cur[i] = r;
       if (notes !== null && r.note !== undefined) notes.push(r.note);
       key = key * a.slots + r.slot;
     }
-    let p = this.memo.get(key);
+    let p = this.dense !== null ? this.dense[key] : this.memo.get(key);
     if (p === undefined) {
       p = this.makeProfile(g, cur);
       this.memo.set(key, p);
+      if (this.dense !== null) this.dense[key] = p;
     }
     return p;
   }
@@ -158,108 +230,125 @@ export class DipScorer {
     const coefficient = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
     const adjusted = g.score.times(coefficient);
     const standard = adjusted.times(this.fenPerPoint);
+    const t = this.d.deviation;
     const bounds = new Float64Array(DEVIATION_RULES.length);
+    const affines: (Affine | null)[] = [];
+    const slopes = new Float64Array(DEVIATION_RULES.length);
+    const intercepts = new Float64Array(DEVIATION_RULES.length);
+    let normalMin = -Infinity;
+    let normalMax = Infinity;
     DEVIATION_RULES.forEach((rule, i) => {
       if (standard.isZero()) {
         bounds[i] = rule.side === 'below' ? -Infinity : Infinity;
+        affines.push(null);
         return;
       }
       // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
-      const x = rule.threshold(this.d.deviation).times(standard);
+      const x = rule.threshold(t).times(standard);
       bounds[i] = (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
+      if (rule.side === 'below') normalMin = Math.max(normalMin, bounds[i]!);
+      else normalMax = Math.min(normalMax, bounds[i]!);
+      affines.push(affine(adjusted, rule.slope(t), rule.intercept(t), standard, this.decimals));
+      slopes[i] = rule.slope(t).toNumber();
+      intercepts[i] = adjusted.times(rule.intercept(t)).toNumber();
     });
-    const normalScore = this.roundScore(adjusted);
-    const normalPayment = roundFen(normalScore.times(this.fenPerPoint));
+    const a = scaled(adjusted);
+    const normalUnits = Number(divRound(a.n * pow10(this.decimals), pow10(a.e)));
+    const normalPayment = this.paymentOf(BigInt(normalUnits));
     return {
+      id: this.memo.size,
       coefficient,
       coefficientText: coefficient.toFixed(),
       adjusted,
       standard,
       bounds,
-      normalScore,
-      normalText: normalScore.toFixed(),
-      normalUnits: normalScore.times(this.unit).toNumber(),
+      affines,
+      slopes,
+      intercepts,
+      normalMin,
+      normalMax,
+      normalUnits,
+      normalText: unitsText(normalUnits, this.decimals),
       normalPayment,
       normalPaymentText: formatYuan(normalPayment),
     };
   }
 
-  /** The rule that applies to a cost (fen), or null for a normal case. */
-  private ruleFor(p: Profile, cost: number): DeviationRule | null {
+  /** The index (in DEVIATION_RULES) of the rule that applies to a cost (fen), or -1 for a normal case. */
+  private ruleFor(p: Profile, cost: number): number {
+    if (cost >= p.normalMin && cost <= p.normalMax) return -1;
     for (let i = 0; i < DEVIATION_RULES.length; i++) {
-      const rule = DEVIATION_RULES[i]!;
       const b = p.bounds[i]!;
-      if (rule.side === 'below' ? cost < b : cost > b) return rule;
+      if (DEVIATION_RULES[i]!.side === 'below' ? cost < b : cost > b) return i;
     }
-    return null;
+    return -1;
   }
 
   /**
    * Score for the bulk path: fills and returns a reused row. A null or
-   * negative cost skips the deviation check (`deviation` null); adjustment
-   * warnings go to `notes` when given.
+   * negative cost skips the deviation check (`deviation` null); warnings go
+   * to `notes` when given.
    */
   scoreFast(g: CompiledGroup, c: AdjustInput, cost: number | null, notes: DipNote[] | null): ScoreRow {
     const p = this.profile(g, c, notes);
+    this.last = p;
     const row = this.row;
+    row.profileId = p.id;
     row.subtype = this.current[this.subtypeAt]!.label;
     row.coefficientText = p.coefficientText;
     const usable = cost !== null && cost >= 0;
     if (!usable && notes !== null) notes.push(costNote(cost));
-    const rule = usable ? this.ruleFor(p, cost) : null;
-    if (rule === null) {
+    const i = usable ? this.ruleFor(p, cost) : -1;
+    if (i < 0) {
       row.deviation = usable ? 'normal' : null;
       row.review = false;
+      row.units = p.normalUnits;
       row.scoreText = p.normalText;
       row.paymentText = p.normalPaymentText;
-      row.scoreUnits = p.normalUnits;
       return row;
     }
-    const score = this.roundScore(rule.score(p.adjusted, new Decimal(cost!).dividedBy(p.standard), this.d.deviation));
+    const rule: DeviationRule = DEVIATION_RULES[i]!;
+    const units = this.deviationUnits(p, i, cost!);
     row.deviation = rule.kind;
     row.review = rule.review;
-    row.scoreText = score.toFixed();
-    row.paymentText = formatYuan(roundFen(score.times(this.fenPerPoint)));
-    row.scoreUnits = this.units(score);
+    row.units = units;
+    row.scoreText = unitsText(units, this.decimals);
+    row.paymentText = formatYuan(this.paymentOfNumber(units));
     return row;
   }
 
-  /** Score with every detail (library, what-if, traces). */
+  /** Score with every detail (library, what-if, traces); the same numbers as {@link scoreFast}. */
   score(g: CompiledGroup, c: AdjustInput, cost: number | null, withTrace = false): DipCaseScore {
     const warnings: DipNote[] = [];
-    const p = this.profile(g, c, warnings);
+    const row = this.scoreFast(g, c, cost, warnings);
+    const p = this.last!;
     const adjustments = [...this.current];
-    const trace: string[] | undefined = withTrace ? [] : undefined;
-    if (trace !== undefined) {
-      trace.push(`group ${g.code} score ${g.score.toFixed()}`);
-      for (const a of adjustments) trace.push(a.text);
-      trace.push(`adjusted score ${g.score.toFixed()} × ${p.coefficient.toFixed()} = ${p.adjusted.toFixed()}; standard cost ${p.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(p.standard))} yuan`);
-    }
+    const score = unitsDecimal(BigInt(row.units), this.decimals);
+    const payment = this.paymentOf(BigInt(row.units));
     const usable = cost !== null && cost >= 0;
-    if (!usable) warnings.push(costNote(cost));
-    const rule = usable ? this.ruleFor(p, cost) : null;
     const ratio = usable && !p.standard.isZero() ? new Decimal(cost).dividedBy(p.standard) : null;
-    const score = rule === null ? p.normalScore : this.roundScore(rule.score(p.adjusted, ratio!, this.d.deviation));
-    const payment = rule === null ? p.normalPayment : roundFen(score.times(this.fenPerPoint));
-    if (trace !== undefined) {
+    let trace: string[] | undefined;
+    if (withTrace) {
+      trace = [`group ${g.code} score ${g.score.toFixed()}`, ...adjustments.map((a) => a.text)];
+      trace.push(`adjusted score ${g.score.toFixed()} × ${p.coefficient.toFixed()} = ${p.adjusted.toFixed()}; standard cost ${p.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(p.standard))} yuan`);
       const shownRatio = ratio === null ? '' : ` = ${ratio.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()} × standard`;
-      if (!usable) trace.push(`no usable cost: score ${score.toFixed()}`);
-      else if (rule === null) trace.push(`cost ${formatYuan(cost)}${shownRatio}: normal, score ${score.toFixed()}`);
-      else trace.push(`cost ${formatYuan(cost)}${shownRatio}: ${rule.kind} deviation (${rule.formula(this.d.deviation)}) → score ${score.toFixed()}`);
-      trace.push(`payment ${score.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(payment)} yuan`);
+      const rule = DEVIATION_RULES.find((r) => r.kind === row.deviation);
+      if (!usable) trace.push(`no usable cost: score ${row.scoreText}`);
+      else if (rule === undefined) trace.push(`cost ${formatYuan(cost)}${shownRatio}: normal, score ${row.scoreText}`);
+      else trace.push(`cost ${formatYuan(cost)}${shownRatio}: ${rule.kind} deviation (${rule.formula(this.d.deviation)}) → score ${row.scoreText}`);
+      trace.push(`payment ${row.scoreText} × ${this.pointValue.toFixed()} = ${formatYuan(payment)} yuan`);
     }
-    const named = (name: string) => adjustments[ADJUSTMENTS.findIndex((a) => a.name === name)]!;
     return {
       baseScore: g.score,
-      subtype: named('subtype').label,
-      subtypeCoefficient: named('subtype').coefficient,
-      hospitalCoefficient: named('hospital').coefficient,
+      subtype: adjustments[this.subtypeAt]!.label,
+      subtypeCoefficient: adjustments[this.subtypeAt]!.coefficient,
+      hospitalCoefficient: adjustments[this.hospitalAt]!.coefficient,
       coefficient: p.coefficient,
       adjustedScore: p.adjusted,
       standardCost: p.standard,
       ratio,
-      deviation: usable ? (rule?.kind ?? 'normal') : null,
-      review: rule?.review ?? false,
+      deviation: row.deviation,
+      review: row.review,
       score,
       payment,
       warnings,

@@ -26,6 +26,7 @@ export const hospitalAdjustment: AdjustmentKind = {
     for (const [level, k] of d.hospitalCoefficients) byLevel.set(level, { coefficient: k, label: `level ${level}`, slot: slot++, text: `hospital level ${level}: coefficient ${k.toFixed()}` });
     return {
       slots: byLevel.size + 1,
+      fixed: (g) => (byLevel.size === 0 ? NOT_CONFIGURED : g.kind === 'primary-care' ? PRIMARY_CARE : null),
       apply: (g, c) => {
         if (byLevel.size === 0) return NOT_CONFIGURED;
         if (g.kind === 'primary-care') return PRIMARY_CARE;

@@ -5,4 +5,4 @@ import type { AdjustmentKind } from './types.js';
 
 export const ADJUSTMENTS: readonly AdjustmentKind[] = [subtypeAdjustment, hospitalAdjustment];
 
-export type { AdjustInput, Adjustment, AdjustmentKind } from './types.js';
+export type { AdjustInput, Adjustment, AdjustmentKind, CompiledAdjustment } from './types.js';

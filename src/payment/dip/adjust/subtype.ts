@@ -14,6 +14,7 @@ export const subtypeAdjustment: AdjustmentKind = {
   name: 'subtype',
   compile: (d) => ({
     slots: d.subtypes.length + 1,
+    fixed: (g) => (g.subtypeCoefficients.size === 0 ? NONE : null),
     apply: (g, c) => {
       if (g.subtypeCoefficients.size === 0) return NONE;
       let best = -1;

@@ -34,5 +34,12 @@ export interface AdjustmentKind {
    * done here once, so applying it to a case allocates nothing in the
    * common cases.
    */
-  compile(d: CompiledDirectory): { slots: number; apply(g: CompiledGroup, c: AdjustInput): Adjustment };
+  compile(d: CompiledDirectory): CompiledAdjustment;
+}
+
+export interface CompiledAdjustment {
+  readonly slots: number;
+  apply(g: CompiledGroup, c: AdjustInput): Adjustment;
+  /** The adjustment of every case of a group when it does not depend on the case, else null (then `apply` is called per case). */
+  fixed(g: CompiledGroup): Adjustment | null;
 }

@@ -1,7 +1,7 @@
 /**
  * Extreme deviation: cost above `extreme` (5×) the standard. Scored like a
- * high deviation for now and flagged for expert review (special review,
- * capped per region at settlement).
+ * high deviation and flagged for expert review (special review, capped per
+ * region at settlement).
  */
 import { high } from './high.js';
 import type { DeviationRule } from './types.js';
@@ -10,7 +10,8 @@ export const extreme: DeviationRule = {
   kind: 'extreme',
   side: 'above',
   threshold: (t) => t.extreme,
-  score: high.score,
+  slope: high.slope,
+  intercept: high.intercept,
   review: true,
   formula: (t) => `cost > ${t.extreme.toFixed()} × the standard: scored as high (score × (cost / standard − ${t.high.toFixed()} + 1)) and flagged for expert review`,
 };

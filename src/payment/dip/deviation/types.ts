@@ -2,6 +2,13 @@
  * Deviation rules (偏差病例): how a case whose cost is far from its standard
  * cost is scored. Each rule lives in its own module and is registered, in the
  * order they are tried, in index.ts.
+ *
+ * A rule's score is affine in the ratio r = cost / standard:
+ *
+ *   score = adjusted score × (slope × r + intercept)
+ *
+ * which covers the national rules (low: r; high: r − high + 1) and lets the
+ * scorer compute every score exactly with integers.
  */
 import type { Decimal } from '../../../money.js';
 import type { DeviationThresholds } from '../../../../groupers/dip/directory.js';
@@ -14,8 +21,8 @@ export interface DeviationRule {
   readonly side: 'below' | 'above';
   /** The threshold, as a multiple of the standard cost. */
   threshold(t: DeviationThresholds): Decimal;
-  /** The case score from the adjusted group score and ratio = cost / standard. */
-  score(adjusted: Decimal, ratio: Decimal, t: DeviationThresholds): Decimal;
+  slope(t: DeviationThresholds): Decimal;
+  intercept(t: DeviationThresholds): Decimal;
   /** Cases under this rule are flagged for expert review (special review). */
   readonly review: boolean;
   /** The formula in words, for traces. */
