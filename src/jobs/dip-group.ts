@@ -172,12 +172,23 @@ function fenAt(text: string, a: number, b: number): Fen | null {
   return (neg ? -fen : fen) as Fen;
 }
 
-/** Told about every case of a run (the settle job aggregates through it); cases come in input order within a batch. */
+/** A grouped and scored case, as the settle job aggregates it. */
+export interface ScoredCase {
+  readonly case: Case;
+  /** The row's cells (for extra columns). */
+  readonly cells: readonly string[];
+  readonly line: number;
+  readonly group: string;
+  /** The score in units of 10^-case_score_decimals. */
+  readonly units: number;
+  readonly deviation: string | null;
+  /** Standard cost, whole fen. */
+  readonly standard: number;
+}
+
+/** Told about every scored case of a run (the settle job aggregates through it), in input order within a batch. */
 export interface ScoredCaseSink {
-  /** A grouped and scored case: its score in units of 10^-case_score_decimals. */
-  scored(c: Case, line: number, groupCode: string, scoreUnits: number, deviation: string | null): void;
-  /** A row that was not scored (invalid, ungrouped, malformed). */
-  skipped(line: number): void;
+  scored(s: ScoredCase): void;
 }
 
 /** One output row, as text cells (the detailed path; the fast path writes the same cells as bytes). */
@@ -203,6 +214,8 @@ export class DipGroupJob implements BatchJob {
   private readonly pxAt: number;
   private readonly costAt: number;
   private readonly tally = new Float64Array(DIP_COUNTERS.length);
+  /** Cells of the current row on the generic path (for the sink). */
+  private cells: readonly string[] = [];
   /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
   private readonly heads: Uint8Array[] = [];
   private readonly normalRows: Uint8Array[] = [];
@@ -253,7 +266,6 @@ export class DipGroupJob implements BatchJob {
         } else {
           this.invalid(line, firstCell(raw), [{ code, message }], counts, out);
         }
-        this.sink?.skipped(line);
       },
     };
     const fused = this.fused;
@@ -303,11 +315,11 @@ export class DipGroupJob implements BatchJob {
     }
     if (notes.length > 0) {
       this.invalid(line, c.id, notes, counts, out);
-      this.sink?.skipped(line);
       return;
     }
     prepareArrays(this.directory, c.diagnoses, c.procedures, this.prepared, this.detailed);
     this.input.fromCase(c, icu ?? null);
+    this.cells = cells;
     this.one(line, c.id, c.total_cost, counts, out, c);
   }
 
@@ -362,7 +374,7 @@ export class DipGroupJob implements BatchJob {
         w.byte(10);
       }
     }
-    if (c !== null) this.sink?.scored(c, line, g.code, s.units, s.deviation);
+    if (c !== null) this.sink?.scored({ case: c, cells: this.cells, line, group: g.code, units: s.units, deviation: s.deviation, standard: s.standardFen });
   }
 
   /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */
@@ -379,7 +391,6 @@ export class DipGroupJob implements BatchJob {
     counts[C[r.status]]!++;
     if (r.group === null) {
       this.write({ cells: [id, r.status, '', '', '', '', '', '', '', '', '', '', codes(r.reasons), '', messages(r.reasons)], json: { line, id, status: r.status, subcategory: r.subcategory, category: r.category, procedure_type: r.procedureType, reasons: r.reasons, warnings: [] } }, steps, out);
-      this.sink?.skipped(line);
       return;
     }
     const g = r.group;
@@ -424,7 +435,7 @@ export class DipGroupJob implements BatchJob {
       steps,
       out,
     );
-    if (c !== null) this.sink?.scored(c, line, g.code, this.scorer.units(s.score), s.deviation);
+    if (c !== null) this.sink?.scored({ case: c, cells: this.cells, line, group: g.code, units: this.scorer.units(s.score), deviation: s.deviation, standard: roundFen(s.standardCost) });
   }
 
   private invalid(line: number, id: string, reasons: readonly DipNote[], counts: Float64Array, out: { text: string }): void {

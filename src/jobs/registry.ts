@@ -6,6 +6,8 @@ import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
 import { DipGroupJob, type DipGroupJobSpec } from './dip-group.js';
+import { DipSettleJob, mergeSettle, type DipSettleJobSpec } from './dip-settle.js';
+import { DipWhatIfJob, type DipWhatIfJobSpec } from './dip-whatif.js';
 
 interface JobKind {
   create(spec: JobSpecBase): BatchJob;
@@ -17,6 +19,8 @@ export const JOB_KINDS: Record<string, JobKind> = {
   group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
   whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
   'dip-group': { create: (spec) => new DipGroupJob(spec as DipGroupJobSpec) },
+  'dip-whatif': { create: (spec) => new DipWhatIfJob(spec as DipWhatIfJobSpec) },
+  'dip-settle': { create: (spec) => new DipSettleJob(spec as DipSettleJobSpec), merge: mergeSettle as JobKind['merge'] },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {

@@ -94,8 +94,9 @@ interface Profile {
   readonly coefficient: Decimal;
   readonly coefficientText: string;
   readonly adjusted: Decimal;
-  /** Standard cost in fen (exact). */
+  /** Standard cost in fen (exact), and rounded to whole fen. */
   readonly standard: Decimal;
+  readonly standardFen: number;
   /** Per rule (DEVIATION_RULES order): a whole-fen bound (`below`: cost < bound, `above`: cost > bound) and its integer form. */
   readonly bounds: Float64Array;
   readonly affines: readonly (Affine | null)[];
@@ -122,6 +123,8 @@ export interface ScoreRow {
   coefficientText: string;
   deviation: Deviation | null;
   review: boolean;
+  /** The case's standard cost, whole fen. */
+  standardFen: number;
   /** The rounded score as a whole number of 10^-case_score_decimals, and as text. */
   units: number;
   scoreText: string;
@@ -151,7 +154,7 @@ export class DipScorer {
   /** Adjustments of the current case (reused). */
   private readonly current: Adjustment[] = [];
   /** Reused output of {@link scoreFast}. */
-  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, units: 0, scoreText: '', paymentText: '' };
+  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, standardFen: 0, units: 0, scoreText: '', paymentText: '' };
 
   constructor(
     readonly d: CompiledDirectory,
@@ -261,6 +264,7 @@ export class DipScorer {
       coefficientText: coefficient.toFixed(),
       adjusted,
       standard,
+      standardFen: roundFen(standard),
       bounds,
       affines,
       slopes,
@@ -296,6 +300,7 @@ export class DipScorer {
     row.profileId = p.id;
     row.subtype = this.current[this.subtypeAt]!.label;
     row.coefficientText = p.coefficientText;
+    row.standardFen = p.standardFen;
     const usable = cost !== null && cost >= 0;
     if (!usable && notes !== null) notes.push(costNote(cost));
     const i = usable ? this.ruleFor(p, cost) : -1;
