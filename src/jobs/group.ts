@@ -14,7 +14,7 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader } from './group-fast.js';
 
@@ -168,7 +168,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
       },
     };
     const fused = this.fused;
-    if (fused !== null && batch.text.indexOf('"') === -1) {
+    if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
       fused.each(batch, spec.newline, {
         clean: (line, id) => {
@@ -181,7 +181,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
           }
           emit(line, r, cmp);
         },
-        slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
+        slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
       });
     } else {
       parseBatch(batch, this.decoder.width, spec.newline, generic);
