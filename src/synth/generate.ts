@@ -16,6 +16,7 @@
  * sampled in floating point and converted once to whole fen (this is a data
  * generator, not money arithmetic on real bills).
  */
+import { CASE_FIELDS } from '../case/schema.js';
 import { csvField, csvLine } from '../io/csv.js';
 import { formatYuan, type Fen } from '../money.js';
 import type { SchemePackage } from '../../groupers/chs-drg/load.js';
@@ -33,23 +34,8 @@ export interface SynthOptions {
   readonly years?: readonly number[];
 }
 
-/** The columns written, in order. */
-export const SYNTH_COLUMNS = [
-  'id',
-  'sex',
-  'age',
-  'age_days',
-  'birth_weight',
-  'los',
-  'discharge',
-  'diagnoses',
-  'procedures',
-  'total_cost',
-  'hospital_id',
-  'hospital_level',
-  'admit_date',
-  'discharge_date',
-] as const;
+/** The columns written, in order: the canonical fields, but for those the generator does not fill. */
+export const SYNTH_COLUMNS = CASE_FIELDS.filter((f) => f !== 'vent_hours' && f !== 'out_of_scope' && f !== 'pre_self_pay');
 
 type Json = Record<string, unknown>;
 
