@@ -5,7 +5,7 @@
  *   records → cases (fused reader, or rows + CaseDecoder) → prepared codes →
  *   DIP group (matcher) → score (adjustments, deviation) → CSV / JSON lines
  *
- * Quote-free batches take the fused path: the CHS-DRG job's FusedReader
+ * Batches of single-line records take the fused path: the CHS-DRG job's FusedReader
  * splits and checks each line, and codes are looked up straight from ranges
  * of the line. Any line it is unsure about goes through the generic decoder,
  * which is the one source of messages about bad data; a test holds both
@@ -20,7 +20,7 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
 import { DipScorer, type ScoreRow } from '../payment/dip/score.js';
 import type { AdjustInput } from '../payment/dip/adjust/index.js';
@@ -269,7 +269,7 @@ export class DipGroupJob implements BatchJob {
       },
     };
     const fused = this.fused;
-    if (fused !== null && batch.text.indexOf('"') === -1) {
+    if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
       fused.each(batch, this.spec.newline, {
         clean: (line, id) => {
@@ -293,7 +293,7 @@ export class DipGroupJob implements BatchJob {
           counts[C.read]!++;
           this.one(line, id, cost, counts, out, null);
         },
-        slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
+        slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, this.spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
       });
     } else {
       parseBatch(batch, this.decoder.width, this.spec.newline, generic);
