@@ -3,6 +3,9 @@
  *
  * Grouping (CHS-DRG): loadScheme → groupCase / explain / whatIf.
  * Case model: parseCase (zod), caseSchema, Case.
+ * DIP: loadDirectory → groupDipCase / scoreDipCase / whatIfDip; buildDirectory
+ * (DirectoryBuilder, writeDirectory); scores (relativeScore, weightedMean);
+ * settlement (settleYear, settlementPointValue, hospitalSettlement).
  */
 export {
   explain,
@@ -35,3 +38,46 @@ export { schemesDir, sharedDir, resolveSchemeDir } from './paths.js';
 export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
 export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
 export type { Counts } from './bulk/job.js';
+
+// ---- DIP (按病种分值付费) -------------------------------------------------------
+export {
+  loadDirectory,
+  loadDirectorySync,
+  groupDipCase,
+  DIP_KINDS,
+  PROCEDURE_TYPES,
+  type CompiledDirectory,
+  type CompiledGroup,
+  type DipGroupInput,
+  type DipGroupOptions,
+  type DipGroupResult,
+  type DipKind,
+  type DipNote,
+  type DipParams,
+  type DipStatus,
+  type MatchKind,
+  type ProcedureType,
+} from '../groupers/dip/index.js';
+export { buildDirectory, DirectoryBuilder, type BuildOptions, type BuiltDirectory, type ExclusionReason, type GroupReport, type HistoryCase } from '../groupers/dip/build.js';
+export { writeDirectory, directoryFiles } from '../groupers/dip/write.js';
+export { reachableGroups, type DipReach } from '../groupers/dip/whatif.js';
+export { scoreDipCase, whatIfDip, adjustInput, DipScorer, deviationScore, type DipCase, type DipCaseScore, type DipScoreOptions, type DipWhatIf, type Deviation } from './payment/dip/index.js';
+export {
+  settleYear,
+  settlementPointValue,
+  budgetPointValue,
+  fundPaymentRatio,
+  grossAmount,
+  hospitalSettlement,
+  type PoolScores,
+  type SettlementCell,
+  type SettlementInput,
+  type SettlementResult,
+  type HospitalResult,
+  type PoolResult,
+  type AdvanceResult,
+  type ReviewCandidate,
+} from './payment/dip/settle.js';
+export { parseSettlementPolicy, readSettlementPolicy, settlementPolicySchema, type SettlementPolicy, type SettlementPolicyInput } from './payment/dip/policy.js';
+export { relativeScore, weightedMean, yearWeights, parseTrim, trimRange, coefficientOfVariation, coverage, DEFAULT_YEAR_WEIGHTS, type TrimSpec } from '../weights/dip-scores.js';
+export { Decimal } from './money.js';
