@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { cellNonNegInt, cellOptionalText, cellText } from '../../src/csv/table.js';
-import { parseYuan } from '../../src/money.js';
+import { type Fen, parseYuan } from '../../src/money.js';
 import { parseProcedureSet, type ProcedureSet } from './expr.js';
 
 /** Group kinds. Core groups are keyed by a 4-character subcategory, comprehensive groups by a 3-character category. */
@@ -35,11 +35,25 @@ export const SUBCATEGORY_KEY = /^[A-Z][0-9]{2}\.[0-9A-Z]$/;
 /** A non-negative decimal written as text (or a JSON number), kept as text for decimal.js. */
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
 export const decimalCell = cellOptionalText.regex(DECIMAL, 'must be a non-negative number (digits, optionally with a decimal point)');
-const decimalJson = z
+/** A non-negative decimal in JSON, as text or a number (read through its shortest spelling), kept as text. */
+export const decimalJson = z
   .union([z.string(), z.number()])
   .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
   .refine((s) => DECIMAL.test(s), 'must be a non-negative decimal number, e.g. "0.98"');
-const positiveDecimalJson = decimalJson.refine((s) => /[1-9]/.test(s), 'must be greater than zero');
+export const positiveDecimalJson = decimalJson.refine((s) => /[1-9]/.test(s), 'must be greater than zero');
+
+/** A non-negative amount in yuan (at most two decimals) → fen. */
+function toFen(s: string, ctx: z.RefinementCtx): Fen {
+  const fen = parseYuan(s);
+  if (fen === undefined || fen < 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a non-negative amount in yuan with at most two decimals' });
+    return z.NEVER;
+  }
+  return fen;
+}
+const yuanCell = cellText.transform(toFen);
+/** A non-negative amount in yuan in JSON (text or number) → fen. */
+export const yuanJson = z.union([z.string(), z.number()]).transform((v, ctx) => toFen(typeof v === 'number' ? String(v) : v, ctx));
 
 const procedureSetCell = z.string().transform((s, ctx): ProcedureSet => {
   const r = parseProcedureSet(s);
@@ -61,14 +75,7 @@ export const directoryRow = z
     related_procedures: procedureSetCell,
     procedure_type: z.union([z.literal(''), z.enum(PROCEDURE_TYPES)], { message: `expected nothing or one of ${PROCEDURE_TYPES.join(', ')}` }),
     score: cellText.regex(DECIMAL, 'must be a non-negative number (digits, optionally with a decimal point)'),
-    mean_cost: cellText.transform((s, ctx) => {
-      const fen = parseYuan(s);
-      if (fen === undefined || fen < 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a non-negative amount in yuan with at most two decimals' });
-        return z.NEVER;
-      }
-      return fen;
-    }),
+    mean_cost: yuanCell,
     cases: cellNonNegInt,
   })
   .superRefine((r, ctx) => {
@@ -108,14 +115,7 @@ export const subtypeRow = z.object({
   group_code: cellText.regex(GROUP_CODE, 'not a group code'),
   subtype: cellText,
   cases: cellNonNegInt,
-  mean_cost: cellText.transform((s, ctx) => {
-    const fen = parseYuan(s);
-    if (fen === undefined || fen < 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be a non-negative amount in yuan with at most two decimals' });
-      return z.NEVER;
-    }
-    return fen;
-  }),
+  mean_cost: yuanCell,
   coefficient: cellText.regex(DECIMAL, 'must be a non-negative number'),
 });
 

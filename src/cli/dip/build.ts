@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseColumnMap } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
 import { runPipeline } from '../../bulk/pipeline.js';
 import { readTable } from '../../csv/table.js';
@@ -20,10 +19,11 @@ import { type BuiltDirectory, type CodeType, DirectoryBuilder, type ExclusionRea
 import { buildParamsSchema, type BuildParams, procedureTypeRow } from '../../../groupers/dip/format.js';
 import { writeDirectory } from '../../../groupers/dip/write.js';
 import { readPackage } from '../../../groupers/chs-drg/load.js';
-import { onePositional, parse, required } from '../args.js';
+import { onePositional, required } from '../args.js';
 import { EXIT, FatalError, UsageError } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
 import { Progress } from '../progress.js';
+import { CASE_FILE_OPTIONS, columnsOf, parseCommand } from './common.js';
 
 export const usage = `Usage: drg dip build <history.csv|-> -o <folder> [options]
 
@@ -75,32 +75,30 @@ function nonNegNumber(v: string | undefined, flag: string): number | undefined {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    output: { type: 'string', short: 'o' },
-    scheme: { type: 'string' },
-    'procedure-types': { type: 'string' },
-    'min-cases': { type: 'string' },
-    'year-weights': { type: 'string' },
-    multiplier: { type: 'string' },
-    'score-decimals': { type: 'string' },
-    trim: { type: 'string' },
-    'max-los': { type: 'string' },
-    'min-cost': { type: 'string' },
-    params: { type: 'string' },
-    'subtype-min-cases': { type: 'string' },
-    'subtype-min-cv-cut': { type: 'string' },
-    'no-hospital-coefficients': { type: 'boolean' },
-    columns: { type: 'string' },
-    rejects: { type: 'string' },
-    force: { type: 'boolean' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      ...CASE_FILE_OPTIONS,
+      output: { type: 'string', short: 'o' },
+      scheme: { type: 'string' },
+      'procedure-types': { type: 'string' },
+      'min-cases': { type: 'string' },
+      'year-weights': { type: 'string' },
+      multiplier: { type: 'string' },
+      'score-decimals': { type: 'string' },
+      trim: { type: 'string' },
+      'max-los': { type: 'string' },
+      'min-cost': { type: 'string' },
+      params: { type: 'string' },
+      'subtype-min-cases': { type: 'string' },
+      'subtype-min-cv-cut': { type: 'string' },
+      'no-hospital-coefficients': { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
+    usage,
+  );
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'history file');
   const target = resolve(required(values.output, '--output'));
   if (values.scheme === undefined && values['procedure-types'] === undefined) {
@@ -123,7 +121,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (minCost === undefined && minCostYuan !== undefined) throw new UsageError(`--min-cost must be an amount in yuan (got ${minCostYuan})`);
   const scoreDecimals = values['score-decimals'] === undefined ? 2 : Number(values['score-decimals']);
   if (!/^[0-6]$/.test(values['score-decimals'] ?? '2')) throw new UsageError(`--score-decimals must be 0 to 6 (got ${values['score-decimals']})`);
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const columns = columnsOf(values.columns);
   const quiet = values.quiet === true;
   const started = performance.now();
 

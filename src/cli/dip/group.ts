@@ -4,19 +4,20 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CaseDecoder, parseColumnMap } from '../../case/decode.js';
+import { CaseDecoder } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
-import type { BatchJob, Counts } from '../../bulk/job.js';
+import type { BatchJob } from '../../bulk/job.js';
 import { runPipeline } from '../../bulk/pipeline.js';
 import { DipGroupJob, dipGroupHead, ICU_DAYS_COLUMN, type DipGroupJobSpec, type DipOutputFormat } from '../../jobs/dip-group.js';
 import { REJECTS_HEADER } from '../../jobs/group.js';
 import { loadDirectorySync, type CompiledDirectory } from '../../../groupers/dip/index.js';
 import { readDirectory } from '../../../groupers/dip/load.js';
-import { onePositional, oneOf, parse, required } from '../args.js';
-import { EXIT, UsageError } from '../errors.js';
+import { onePositional, oneOf, required } from '../args.js';
+import { EXIT } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
 import { parseWorkers } from '../group.js';
 import { Progress } from '../progress.js';
+import { CASE_FILE_OPTIONS, columnsOf, dipSummary, parseCommand, parsePointValue } from './common.js';
 
 export const usage = `Usage: drg dip group --directory <dir> <cases.csv|-> [options]
 
@@ -47,36 +48,15 @@ Options:
 Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
 3 done, but some rows were malformed and went to the rejects file.`;
 
-/** Check a --point-value argument. */
-export function parsePointValue(v: string | undefined): string | null {
-  if (v === undefined) return null;
-  if (!/^\d{1,12}(\.\d{1,12})?$/.test(v) || !/[1-9]/.test(v)) throw new UsageError(`--point-value must be a positive decimal number of yuan per score point (got ${v})`);
-  return v;
-}
-
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    directory: { type: 'string' },
-    'point-value': { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    format: { type: 'string' },
-    trace: { type: 'boolean' },
-    columns: { type: 'string' },
-    rejects: { type: 'string' },
-    workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(argv, { ...CASE_FILE_OPTIONS, directory: { type: 'string' }, 'point-value': { type: 'string' }, output: { type: 'string', short: 'o' }, format: { type: 'string' }, trace: { type: 'boolean' }, workers: { type: 'string' } }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const dir = resolve(required(values.directory, '--directory'));
   const format = oneOf<DipOutputFormat>(values.format, '--format', ['csv', 'jsonl'], 'csv');
   const pointValue = parsePointValue(values['point-value']);
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const columns = columnsOf(values.columns);
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   const started = performance.now();
@@ -143,16 +123,4 @@ function noteColumns(d: CaseDecoder): void {
   if (ignored.length > 0) process.stderr.write(`drg dip group: note: ignoring column${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')}\n`);
   const absent = (['procedures', 'total_cost'] as const).filter((f) => !d.fields.includes(f));
   if (absent.length > 0) process.stderr.write(`drg dip group: note: no column for ${absent.join(', ')}; treated as empty\n`);
-}
-
-/** The summary line; its counts reconcile: read = grouped + ungrouped + invalid + rejected, grouped = core + comprehensive. */
-export function dipSummary(prefix: string, c: Counts, dir: string, ms: number, rejectsPath: string | undefined, workers: number): string {
-  const n = (k: string) => c[k] ?? 0;
-  const parts = [`${n('grouped')} grouped (${n('core')} core + ${n('comprehensive')} comprehensive)`, `${n('ungrouped')} ungrouped`, `${n('invalid')} invalid`];
-  if (rejectsPath !== undefined) parts.push(`${n('rejected')} rejected${n('rejected') > 0 ? ` (see ${rejectsPath})` : ''}`);
-  const blank = n('blank') > 0 ? `; ${n('blank')} blank line${n('blank') > 1 ? 's' : ''} skipped` : '';
-  const dev = `deviation: ${n('normal')} normal, ${n('low')} low, ${n('high')} high, ${n('extreme')} extreme (review)${n('no_cost') > 0 ? `, ${n('no_cost')} without cost` : ''}`;
-  const rate = ms > 0 ? Math.round((n('read') * 1000) / ms) : 0;
-  const name = dir.split(/[\\/]/).pop();
-  return `${prefix}: ${n('read')} rows read = ${parts.join(' + ')}${blank}; ${dev} (directory ${name}, ${workers} worker${workers > 1 ? 's' : ''}, ${(ms / 1000).toFixed(1)} s, ${rate} rows/s)`;
 }

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { CaseDecoder, parseColumnMap } from '../../case/decode.js';
+import { CaseDecoder } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
 import type { BatchJob } from '../../bulk/job.js';
 import { runPipeline } from '../../bulk/pipeline.js';
@@ -16,12 +16,12 @@ import { Decimal, formatYuan, roundFen } from '../../money.js';
 import { readSettlementPolicy } from '../../payment/dip/policy.js';
 import { type SettlementResult, settleYear } from '../../payment/dip/settle.js';
 import { loadDirectorySync } from '../../../groupers/dip/index.js';
-import { onePositional, parse, required } from '../args.js';
+import { onePositional, required } from '../args.js';
 import { EXIT, FatalError } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
 import { parseWorkers } from '../group.js';
 import { Progress } from '../progress.js';
-import { dipSummary, parsePointValue } from './group.js';
+import { CASE_FILE_OPTIONS, columnsOf, dipSummary, parseCommand, parsePointValue } from './common.js';
 
 export const usage = `Usage: drg dip settle --directory <dir> --policy <policy.json> <cases.csv|-> [options]
 
@@ -51,30 +51,14 @@ Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
 3 done, but some rows went to the rejects file.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    directory: { type: 'string' },
-    policy: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    advances: { type: 'string' },
-    review: { type: 'string' },
-    cases: { type: 'string' },
-    'point-value': { type: 'string' },
-    columns: { type: 'string' },
-    rejects: { type: 'string' },
-    workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(argv, { ...CASE_FILE_OPTIONS, directory: { type: 'string' }, policy: { type: 'string' }, output: { type: 'string', short: 'o' }, advances: { type: 'string' }, review: { type: 'string' }, cases: { type: 'string' }, 'point-value': { type: 'string' }, workers: { type: 'string' } }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const dir = resolve(required(values.directory, '--directory'));
   const policyPath = resolve(required(values.policy, '--policy'));
   const pointValue = parsePointValue(values['point-value']);
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const columns = columnsOf(values.columns);
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   const started = performance.now();

@@ -2,16 +2,16 @@
  * `drg dip whatif`: every group each case could reach, with score and payment.
  */
 import { resolve } from 'node:path';
-import { CaseDecoder, parseColumnMap } from '../../case/decode.js';
+import { CaseDecoder } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
 import type { BatchJob } from '../../bulk/job.js';
 import { runPipeline } from '../../bulk/pipeline.js';
 import { DipWhatIfJob, type DipWhatIfJobSpec } from '../../jobs/dip-whatif.js';
 import { loadDirectorySync } from '../../../groupers/dip/index.js';
-import { onePositional, oneOf, parse, required } from '../args.js';
+import { onePositional, oneOf, required } from '../args.js';
 import { EXIT } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
-import { parsePointValue } from './group.js';
+import { columnsOf, parseCommand, parsePointValue } from './common.js';
 
 export const usage = `Usage: drg dip whatif --directory <dir> <cases.csv|-> [options]
 
@@ -30,23 +30,14 @@ Options:
   -h, --help            this text`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    directory: { type: 'string' },
-    'point-value': { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    format: { type: 'string' },
-    columns: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(argv, { directory: { type: 'string' }, 'point-value': { type: 'string' }, output: { type: 'string', short: 'o' }, format: { type: 'string' }, columns: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const dir = resolve(required(values.directory, '--directory'));
   const format = oneOf<'text' | 'csv' | 'jsonl'>(values.format, '--format', ['text', 'csv', 'jsonl'], 'text');
   const pointValue = parsePointValue(values['point-value']);
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const columns = columnsOf(values.columns);
   const directory = loadDirectorySync(dir);
   const out = new AtomicOutput(values.output);
   try {

@@ -7,24 +7,9 @@
 import { z } from 'zod';
 import { IssueList } from '../../errors.js';
 import { readJson, validateJson } from '../../json/read.js';
-import { type Fen, parseYuan } from '../../money.js';
+import { decimalJson, yuanJson } from '../../../groupers/dip/format.js';
 
-const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
-const decimal = z
-  .union([z.string(), z.number()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
-  .refine((s) => DECIMAL.test(s), 'must be a non-negative decimal number, e.g. "0.98"');
-const ratio = decimal.refine((s) => Number(s) <= 1, 'must be at most 1');
-const yuan = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx): Fen => {
-    const fen = parseYuan(typeof v === 'number' ? String(v) : v);
-    if (fen === undefined || fen < 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be a non-negative amount in yuan with at most two decimals' });
-      return z.NEVER;
-    }
-    return fen;
-  });
+const ratio = decimalJson.refine((s) => Number(s) <= 1, 'must be at most 1');
 
 export const poolSchema = z.strictObject({
   /** e.g. `all`, `employee`, `resident`. */
@@ -32,7 +17,7 @@ export const poolSchema = z.strictObject({
   /** Values of the case column insured_type that belong to this pool (default: the name). Not needed with a single pool. */
   insured_types: z.array(z.string().min(1)).min(1).optional(),
   /** The pool's DIP fund budget for the year, yuan. */
-  fund_budget: yuan,
+  fund_budget: yuanJson,
   /** Fund-paid ÷ total cost of the pool's DIP cases; absent: computed from the fund_paid column. */
   fund_payment_ratio: ratio.refine((s) => /[1-9]/.test(s), 'must be greater than zero').optional(),
 });
@@ -47,20 +32,20 @@ export const settlementPolicySchema = z
     /** Share of each month's amount advanced (default 0.9). */
     advance_ratio: ratio.default('0.9'),
     /** Point value of monthly advances: `monthly` (the month's budget ÷ ratio ÷ the month's scores), `budget` (the directory's point value) or a number. */
-    advance_point_value: z.union([z.literal('monthly'), z.literal('budget'), decimal]).default('monthly'),
+    advance_point_value: z.union([z.literal('monthly'), z.literal('budget'), decimalJson]).default('monthly'),
     /** Cases of the region that may go to special review (default 0.005, 5 ‰). */
     special_review_cap: ratio.default('0.005'),
     /** Decimals the settlement point value is published with (rounded half up); absent: exact. */
     point_value_decimals: z.number().int().min(0).max(12).optional(),
     /** Assessment coefficient of hospitals the policy does not list (default 1). */
-    default_assessment_coefficient: decimal.default('1'),
+    default_assessment_coefficient: decimalJson.default('1'),
     hospitals: z
       .record(
         z.string().min(1),
         z.strictObject({
-          assessment_coefficient: decimal.optional(),
+          assessment_coefficient: decimalJson.optional(),
           /** Audit deductions, yuan. */
-          deductions: yuan.optional(),
+          deductions: yuanJson.optional(),
         }),
       )
       .default({}),
