@@ -36,6 +36,8 @@ export class PreparedCodes {
   typeRank = 0;
   /** True when some procedure's type forms core combinations. */
   hasKey = false;
+  /** The list walker (reused). */
+  readonly items = new ListItems();
 
   /** Set the principal diagnosis to text[from, to), with a subcategory (5 characters) when `withSub`. */
   setPrincipal(text: string, from: number, to: number, withSub: boolean): void {
@@ -59,6 +61,43 @@ export class PreparedCodes {
   }
 }
 
+/** Walks the trimmed, non-empty `|`-separated items of a list in text (as splitCodes reads it), without making strings. */
+export class ListItems {
+  /** The current item: text[a, b). */
+  a = 0;
+  b = 0;
+  private text = '';
+  private i = 0;
+  private to = 0;
+
+  reset(text: string, from: number, to: number): this {
+    this.text = text;
+    this.i = from;
+    this.to = to;
+    return this;
+  }
+
+  /** Move to the next item; false at the end. */
+  next(): boolean {
+    const text = this.text;
+    while (this.i < this.to) {
+      let j = text.indexOf('|', this.i);
+      if (j === -1 || j > this.to) j = this.to;
+      let a = this.i;
+      let b = j;
+      this.i = j + 1;
+      while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
+      while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
+      if (a < b) {
+        this.a = a;
+        this.b = b;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
@@ -73,27 +112,19 @@ export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: numbe
   out.setPrincipal('', 0, 0, false);
   out.subId = NO_KEY;
   out.catId = NO_KEY;
-  let i = dxFrom;
-  while (i < dxTo) {
-    let j = dxText.indexOf('|', i);
-    if (j === -1 || j > dxTo) j = dxTo;
-    let a = i;
-    let b = j;
-    while (a < b && isTrimSpace(dxText.charCodeAt(a))) a++;
-    while (b > a && isTrimSpace(dxText.charCodeAt(b - 1))) b--;
-    if (a < b) {
-      const withSub = b - a >= 5 && dxText.charCodeAt(a + 3) === 46; /* . */
-      out.setPrincipal(dxText, a, b, withSub);
-      if (b - a >= 3 && isLetter(dxText.charCodeAt(a)) && isDigit(dxText.charCodeAt(a + 1)) && isDigit(dxText.charCodeAt(a + 2))) {
-        out.principalState = 'ok';
-        out.catId = d.dxKeys.lookupRange(dxText, a, a + 3);
-        if (withSub) out.subId = d.dxKeys.lookupRange(dxText, a, a + 5);
-      } else {
-        out.principalState = 'bad';
-      }
-      break;
+  const items = out.items.reset(dxText, dxFrom, dxTo);
+  if (items.next()) {
+    const a = items.a;
+    const b = items.b;
+    const withSub = b - a >= 5 && dxText.charCodeAt(a + 3) === 46; /* . */
+    out.setPrincipal(dxText, a, b, withSub);
+    if (b - a >= 3 && isLetter(dxText.charCodeAt(a)) && isDigit(dxText.charCodeAt(a + 1)) && isDigit(dxText.charCodeAt(a + 2))) {
+      out.principalState = 'ok';
+      out.catId = d.dxKeys.lookupRange(dxText, a, a + 3);
+      if (withSub) out.subId = d.dxKeys.lookupRange(dxText, a, a + 5);
+    } else {
+      out.principalState = 'bad';
     }
-    i = j + 1;
   }
   // Procedures.
   out.nProcs = 0;
@@ -101,28 +132,21 @@ export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: numbe
   out.hasKey = false;
   if (keepCodes) out.procCodes = [];
   const rank = d.procRank;
-  i = pxFrom;
-  while (i < pxTo) {
-    let j = pxText.indexOf('|', i);
-    if (j === -1 || j > pxTo) j = pxTo;
-    let a = i;
-    let b = j;
-    while (a < b && isTrimSpace(pxText.charCodeAt(a))) a++;
-    while (b > a && isTrimSpace(pxText.charCodeAt(b - 1))) b--;
-    if (a < b) {
-      const id = d.procs.lookupRange(pxText, a, b);
-      if (out.nProcs === out.procIds.length) {
-        const grown = new Int32Array(out.procIds.length * 2);
-        grown.set(out.procIds);
-        out.procIds = grown;
-      }
-      out.procIds[out.nProcs++] = id;
-      if (keepCodes) out.procCodes.push(pxText.slice(a, b));
-      const r = id === NO_KEY ? d.defaultRank : rank[id]!;
-      if (r > out.typeRank) out.typeRank = r;
-      if (((d.keyRanks >>> r) & 1) === 1) out.hasKey = true;
+  items.reset(pxText, pxFrom, pxTo);
+  while (items.next()) {
+    const a = items.a;
+    const b = items.b;
+    const id = d.procs.lookupRange(pxText, a, b);
+    if (out.nProcs === out.procIds.length) {
+      const grown = new Int32Array(out.procIds.length * 2);
+      grown.set(out.procIds);
+      out.procIds = grown;
     }
-    i = j + 1;
+    out.procIds[out.nProcs++] = id;
+    if (keepCodes) out.procCodes.push(pxText.slice(a, b));
+    const r = id === NO_KEY ? d.defaultRank : rank[id]!;
+    if (r > out.typeRank) out.typeRank = r;
+    if (((d.keyRanks >>> r) & 1) === 1) out.hasKey = true;
   }
 }
 
