@@ -13,6 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { DipGroupJob, type DipGroupJobSpec } from '../src/jobs/dip-group.js';
+import { DipBuildJob } from '../src/jobs/dip-build.js';
+import { DirectoryBuilder } from '../groupers/dip/build.js';
 import { ROOT, requireShared } from './helpers.js';
 import { DIP_MINI, dipCopy, dipMini } from './dip-helpers.js';
 
@@ -194,6 +196,25 @@ describe('drg dip whatif and settle', () => {
     const bad = join(tmp, 'bad-policy.json');
     writeFileSync(bad, JSON.stringify({ format: 'dip-settlement-1', year: 2024, pools: [{ name: 'all', fund_budget: 'lots' }] }));
     expect(drg(['dip', 'settle', '--directory', DIP_MINI, '--policy', bad, CASES])).toMatchObject({ code: 1, err: expect.stringContaining('bad-policy.json, $.pools[0].fund_budget: must be a non-negative amount') });
+  });
+});
+
+describe('the dip-build job reads the same rows line by line as batch by batch', () => {
+  it('on synthetic data with malformed rows', () => {
+    const text = readFileSync(history, 'utf8');
+    const read = (fused: boolean) => {
+      const splitter = new RecordSplitter<string>(1 << 16, 1000, true);
+      const batches = [...splitter.push(text), ...splitter.end()];
+      const builder = new DirectoryBuilder({ procedureTypes: new Map([['47.0100', 'surgery']]), minCases: 5 });
+      const job = new DipBuildJob({ kind: 'dip-build', header: parseHeader(batches[0]!.text), newline: '\n', columns: [] }, builder, true, fused);
+      const rejects = batches.slice(1).map((b) => job.run(b).rejects).join('');
+      return { rejects, groups: builder.finish().groups };
+    };
+    const a = read(true);
+    const b = read(false);
+    expect(a.rejects).toBe(b.rejects);
+    expect(a.rejects.split('\n').length).toBeGreaterThan(50);
+    expect(a.groups).toEqual(b.groups);
   });
 });
 

@@ -162,16 +162,26 @@ const isLetter = (c: string): boolean => /^[A-Za-z]$/.test(c);
 export class DirectoryBuilder {
   private readonly o: Required<Omit<BuildOptions, 'auxiliary' | 'maxLos' | 'minCost' | 'params'>> & Pick<BuildOptions, 'auxiliary' | 'maxLos' | 'minCost' | 'params'>;
   private readonly typeRank = new Map<string, number>();
+  /** Every procedure code seen (upper-case) → id; per id its type rank and first spelling. */
+  private readonly procs = new KeyIndex();
+  private readonly procRank: number[] = [];
+  private readonly procSpelling: string[] = [];
+  private readonly subs = new KeyIndex();
+  /** Scratch for one case's key procedure ids and its combination key. */
+  private readonly keyIds: number[] = [];
+  private readonly keyChars: number[] = [];
   private readonly defaultRank: number;
   private readonly keyRanks: number;
   private readonly subtypeRules: SubtypeRule[];
-  /** Combination key → id; id → key parts. */
+  /**
+   * Combination key → id; per id its subcategory id and sorted key procedure ids. Keys are
+   * strings of 16-bit halves of those ids, not of codes: millions of cases, few bytes each.
+   */
   private readonly combos = new Map<string, number>();
-  private readonly comboSub: string[] = [];
-  private readonly comboProcs: string[][] = [];
-  /** Category × case type → id. */
+  private readonly comboSub: number[] = [];
+  private readonly comboProcs: Int32Array[] = [];
+  /** Categories → id. */
   private readonly cats = new KeyIndex();
-  private readonly procCodes = new KeyIndex();
   private n = 0;
   private readonly combo = new Column((k) => new Int32Array(k));
   private readonly catType = new Column((k) => new Int32Array(k));
@@ -222,6 +232,11 @@ export class DirectoryBuilder {
    * exclusions. Returns why the case is not used, or null.
    */
   add(c: HistoryCase, handle = this.n): ExclusionReason | null {
+    return this.addParts(c, c.year, c.icu_days ?? null, handle);
+  }
+
+  /** {@link add} with the year and ICU days given apart from the case (as the file reader has them). */
+  addParts(c: Omit<HistoryCase, 'year' | 'icu_days'>, year: number | null, icuDays: number | null, handle: number): ExclusionReason | null {
     const principal = c.diagnoses[0]?.trim() ?? '';
     if (principal === '') return this.exclude('diagnoses.empty');
     if (!(principal.length >= 3 && isLetter(principal[0]!) && /^[0-9]{2}$/.test(principal.slice(1, 3)))) return this.exclude('diagnoses.principal_not_icd10');
@@ -230,33 +245,43 @@ export class DirectoryBuilder {
     if (cost <= 0) return this.exclude('total_cost.not_positive');
     if (this.o.minCost !== undefined && cost < this.o.minCost) return this.exclude('total_cost.under_limit');
     if (this.o.maxLos !== undefined && c.los !== null && c.los !== undefined && c.los > this.o.maxLos) return this.exclude('los.over_limit');
-    if (c.year === null) return this.exclude('year.missing');
+    if (year === null) return this.exclude('year.missing');
 
     const category = principal.slice(0, 3).toUpperCase();
-    const sub = principal.length >= 5 && principal[3] === '.' ? principal.slice(0, 5).toUpperCase() : '';
     let rank = 0;
-    const keys: string[] = [];
-    let first = '';
+    const keys = this.keyIds;
+    keys.length = 0;
+    let first = -1;
     for (const raw of c.procedures) {
-      const code = raw.trim().toUpperCase();
+      const code = raw.trim();
       if (code === '') continue;
-      const r = this.typeRank.get(code) ?? this.defaultRank;
+      const id = this.procs.add(code);
+      if (id === this.procRank.length) {
+        this.procRank.push(this.typeRank.get(code.toUpperCase()) ?? this.defaultRank);
+        this.procSpelling.push(code);
+      }
+      const r = this.procRank[id]!;
       if (r > rank) rank = r;
       if (((this.keyRanks >>> r) & 1) === 1) {
-        if (first === '') first = code;
-        if (!keys.includes(code)) keys.push(code);
+        if (first < 0) first = id;
+        if (!keys.includes(id)) keys.push(id);
       }
     }
-    keys.sort();
     let comboId = -1;
-    if (sub !== '') {
-      const key = `${sub}\u0001${keys.join('+')}`;
+    if (principal.length >= 5 && principal[3] === '.') {
+      const sub = this.subs.add(principal.slice(0, 5));
+      keys.sort((a, b) => a - b);
+      const chars = this.keyChars;
+      chars.length = 0;
+      chars.push(sub & 0xffff, sub >>> 16);
+      for (const k of keys) chars.push(k & 0xffff, k >>> 16);
+      const key = String.fromCharCode(...chars);
       let id = this.combos.get(key);
       if (id === undefined) {
         id = this.comboSub.length;
         this.combos.set(key, id);
         this.comboSub.push(sub);
-        this.comboProcs.push(keys);
+        this.comboProcs.push(Int32Array.from(keys));
       }
       comboId = id;
     }
@@ -267,7 +292,7 @@ export class DirectoryBuilder {
         ageDays: c.age_days ?? null,
         los: c.los ?? null,
         discharge: c.discharge ?? null,
-        icuDays: c.icu_days ?? null,
+        icuDays,
         secondary: c.diagnoses.slice(1),
       };
       this.subtypeRules.forEach((r, i) => {
@@ -277,11 +302,11 @@ export class DirectoryBuilder {
     const i = this.n++;
     this.combo.set(i, comboId);
     this.catType.set(i, this.cats.add(category) * PROCEDURE_TYPES.length + rank);
-    this.year.set(i, c.year);
+    this.year.set(i, year);
     this.cost.set(i, cost);
     this.level.set(i, c.hospital_level ?? -1);
     this.mask.set(i, m >>> 0);
-    this.firstKey.set(i, first === '' ? -1 : this.procCodes.add(first));
+    this.firstKey.set(i, first);
     this.handle.set(i, handle);
     return null;
   }
@@ -327,15 +352,17 @@ export class DirectoryBuilder {
     }
     const mains = new Map<number, string>();
     for (const k of core) mains.set(k, this.mainProcedure(k, firstCounts.get(k)));
-    core.sort((a, b) => this.comboSub[a]!.localeCompare(this.comboSub[b]!) || mains.get(a)!.localeCompare(mains.get(b)!) || this.comboProcs[a]!.join('+').localeCompare(this.comboProcs[b]!.join('+')));
+    const subOf = (k: number) => this.subs.keys[this.comboSub[k]!]!;
+    const codesOf = new Map(core.map((k) => [k, this.codesOf(k)]));
+    core.sort((a, b) => subOf(a).localeCompare(subOf(b)) || mains.get(a)!.localeCompare(mains.get(b)!) || codesOf.get(a)!.join('+').localeCompare(codesOf.get(b)!.join('+')));
 
     const rows: DirectoryRow[] = [];
     const perSub = new Map<string, number>();
     const surgicalCount = new Map<string, number>();
-    for (const k of core) if (this.comboProcs[k]!.length > 0) surgicalCount.set(this.comboSub[k]!, (surgicalCount.get(this.comboSub[k]!) ?? 0) + 1);
-        for (const k of core) {
-      const sub = this.comboSub[k]!;
-      const procs = this.comboProcs[k]!;
+    for (const k of core) if (this.comboProcs[k]!.length > 0) surgicalCount.set(subOf(k), (surgicalCount.get(subOf(k)) ?? 0) + 1);
+    for (const k of core) {
+      const sub = subOf(k);
+      const procs = codesOf.get(k)!;
       if (procs.length === 0) {
         rows.push(row(`${sub}-C`, `${sub} 保守治疗`, 'core-conservative', sub, [], [], ''));
         continue;
@@ -356,7 +383,7 @@ export class DirectoryBuilder {
     const tiedCombos = new Set<number>();
     const outcome = new Map<number, number>();
     const prepareCombo = (d: CompiledDirectory, k: number): void => {
-      const sub = this.comboSub[k]!;
+      const sub = subOf(k);
       const procs = this.comboProcs[k]!;
       prep.principalState = 'ok';
       prep.setPrincipal(sub, 0, sub.length, true);
@@ -364,7 +391,7 @@ export class DirectoryBuilder {
       prep.catId = NO_KEY;
       prep.nProcs = 0;
       if (prep.procIds.length < procs.length) prep.procIds = new Int32Array(procs.length * 2);
-      for (const p of procs) prep.procIds[prep.nProcs++] = d.procs.get(p);
+      for (const p of procs) prep.procIds[prep.nProcs++] = d.procs.get(this.procSpelling[p]!);
       prep.hasKey = procs.length > 0;
       prep.typeRank = 0;
     };
@@ -528,8 +555,9 @@ export class DirectoryBuilder {
     // means of that year; the yearly ratios weighted like the means.
     const hospital = new Map<number, Decimal>();
     if (o.hospitalCoefficients) {
+      // Cases per level × year × group first (plain counts), then one decimal product per cell.
       const actual = new Map<number, Map<number, number>>();
-      const expected = new Map<number, Map<number, Decimal>>();
+      const cells = new Map<string, number>();
       for (const i of allKept) {
         const l = this.level.data[i]!;
         if (l < 0) continue;
@@ -537,13 +565,18 @@ export class DirectoryBuilder {
         const a = actual.get(l) ?? new Map<number, number>();
         a.set(y, (a.get(y) ?? 0) + cost[i]!);
         actual.set(l, a);
-        const e = expected.get(l) ?? new Map<number, Decimal>();
-        e.set(y, (e.get(y) ?? new Decimal(0)).plus(report[group[i]!]!.yearMeans.get(y)!));
-        expected.set(l, e);
+        const key = `${l}\u0001${y}\u0001${group[i]!}`;
+        cells.set(key, (cells.get(key) ?? 0) + 1);
+      }
+      const expected = new Map<string, Decimal>();
+      for (const [key, count] of cells) {
+        const [l, y, g] = key.split('\u0001').map(Number) as [number, number, number];
+        const ly = `${l}\u0001${y}`;
+        expected.set(ly, (expected.get(ly) ?? new Decimal(0)).plus(report[g]!.yearMeans.get(y)!.times(count)));
       }
       for (const l of [...actual.keys()].sort((a, b) => a - b)) {
         const ratios = new Map<number, Decimal>();
-        for (const [y, sum] of actual.get(l)!) ratios.set(y, new Decimal(sum).dividedBy(expected.get(l)!.get(y)!));
+        for (const [y, sum] of actual.get(l)!) ratios.set(y, new Decimal(sum).dividedBy(expected.get(`${l}\u0001${y}`)!));
         const k = weightedMean(ratios, weights);
         if (k !== undefined) hospital.set(l, k.toDecimalPlaces(4, Decimal.ROUND_HALF_UP));
       }
@@ -589,6 +622,11 @@ export class DirectoryBuilder {
     };
   }
 
+  /** A combination's key procedures as first spelled, sorted. */
+  private codesOf(k: number): string[] {
+    return [...this.comboProcs[k]!].map((id) => this.procSpelling[id]!).sort();
+  }
+
   /** The key procedure most often coded first among a combination's cases (then the lowest code). */
   private mainProcedure(k: number, firstCounts: ReadonlyMap<number, number> | undefined): string {
     const procs = this.comboProcs[k]!;
@@ -596,13 +634,13 @@ export class DirectoryBuilder {
     let best = '';
     let bestN = -1;
     for (const [id, cnt] of firstCounts ?? []) {
-      const code = this.procCodes.keys[id]!;
-      if (procs.includes(code) && (cnt > bestN || (cnt === bestN && code < best))) {
+      const code = this.procSpelling[id]!;
+      if (procs.includes(id) && (cnt > bestN || (cnt === bestN && code < best))) {
         best = code;
         bestN = cnt;
       }
     }
-    return best === '' ? procs[0]! : best;
+    return best === '' ? this.codesOf(k)[0]! : best;
   }
 
   /** An in-memory directory package (for the matcher during building). */

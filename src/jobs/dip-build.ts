@@ -11,9 +11,10 @@ import type { CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch } from '../io/rows.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import type { DirectoryBuilder, ExclusionReason } from '../../groupers/dip/build.js';
 import { headerPosition, ICU_DAYS_COLUMN } from './dip-group.js';
+import { FusedReader } from './group-fast.js';
 
 export interface DipBuildJobSpec extends JobSpecBase {
   readonly kind: 'dip-build';
@@ -44,16 +45,20 @@ export class DipBuildJob implements BatchJob {
   readonly decoder: CaseDecoder;
   private readonly yearAt: number;
   private readonly icuAt: number;
+  private readonly lines: FusedReader | null;
 
   constructor(
     readonly spec: DipBuildJobSpec,
     private readonly builder: DirectoryBuilder,
     /** Write rejects (unused rows) with their raw text. */
     private readonly withRejects: boolean,
+    /** false: always parse whole batches (tests compare both ways). */
+    fused = true,
   ) {
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
     this.yearAt = headerPosition(spec.header, YEAR_COLUMN);
     this.icuAt = headerPosition(spec.header, ICU_DAYS_COLUMN);
+    this.lines = fused ? FusedReader.for(this.decoder) : null;
   }
 
   head(): string {
@@ -66,12 +71,12 @@ export class DipBuildJob implements BatchJob {
     const reject = (line: number, reason: string, message: string, raw: string) => {
       if (this.withRejects) rejects += csvLine([String(line), reason, message, raw]);
     };
-    parseBatch(batch, this.decoder.width, this.spec.newline, {
+    const visitor: RowVisitor = {
       row: (line, cells) => {
         counts['read']!++;
         const { case: c, problems } = this.decoder.decode(cells);
         const raw = () => csvLine(cells).slice(0, -1);
-        const notes = (problems ?? []).map((p) => ({ code: p.code, message: p.message }));
+        const notes: { code: string; message: string }[] = problems === null ? [] : problems.map((p) => ({ code: p.code, message: p.message }));
         let year: number | null = c.discharge_date !== null ? Number(c.discharge_date.slice(0, 4)) : null;
         if (this.yearAt >= 0) {
           const y = cells[this.yearAt]!.trim();
@@ -89,7 +94,7 @@ export class DipBuildJob implements BatchJob {
           reject(line, notes.map((n) => n.code).join('|'), `line ${line}: ${notes.map((n) => n.message).join('; ')}`, raw());
           return;
         }
-        const why = this.builder.add({ ...c, year, icu_days: icu }, line);
+        const why = this.builder.addParts(c, year, icu, line);
         if (why === null) counts['used']!++;
         else {
           counts['excluded']!++;
@@ -104,7 +109,19 @@ export class DipBuildJob implements BatchJob {
         counts['rejected']!++;
         reject(line, code, message, raw);
       },
-    });
+    };
+    // Batches of single-line records are read line by line through the fused reader, so a stray
+    // quote costs its own line a CSV parse instead of the whole batch.
+    const fused = this.lines;
+    const width = this.decoder.width;
+    if (fused !== null && !batch.multiline) {
+      fused.each(batch, this.spec.newline, {
+        clean: (line) => visitQuoteFreeLine(line, fused.text.slice(fused.cellStart(0), fused.cellEnd(width - 1)), width, visitor),
+        slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, this.spec.newline, visitor) : visitQuoteFreeLine(line, lineText, width, visitor)),
+      });
+    } else {
+      parseBatch(batch, width, this.spec.newline, visitor);
+    }
     return { out: '', rejects, counts };
   }
 }
