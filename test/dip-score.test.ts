@@ -108,6 +108,12 @@ describe('exact arithmetic', () => {
     expect(unitsText(1234500, 4)).toBe('123.45');
     expect(unitsText(5n, 4)).toBe('0.0005');
     expect(unitsText(-5n, 4)).toBe('-0.0005');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 8 }), (u, d) => {
+        expect(unitsText(u, d)).toBe(unitsText(BigInt(u), d));
+        expect(unitsText(u, d)).toBe(new Decimal(u).dividedBy(new Decimal(10).pow(d)).toFixed());
+      }),
+    );
     expect(mulDivRound(3, 5, 2)).toBe(8);
     expect(mulDivRound(2 ** 52, 4, 2)).toBeUndefined();
     expect(roundGuarded(2.5, 1e-9)).toBeUndefined(); // too close to a half: decide exactly

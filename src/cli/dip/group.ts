@@ -78,6 +78,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       output: out.stream,
       rejects: rejects?.stream,
       workers,
+      // As for drg group: a capped old generation makes workers collect before they grow far
+      // past their live set (a directory is a few MB), which bounds the RSS.
+      workerHeapMb: 128,
       makeSpec: (header, newline) => {
         const spec: DipGroupJobSpec = {
           kind: 'dip-group',

@@ -32,6 +32,19 @@ export function divRound(num: bigint, den: bigint): bigint {
 /** A whole number of 10^-decimals as decimal text without trailing zeros ("80", "123.45"), as Decimal.toFixed() writes it. */
 export function unitsText(u: bigint | number, decimals: number): string {
   if (decimals === 0) return u.toString();
+  if (typeof u === 'number' && u >= 0 && Number.isSafeInteger(u)) {
+    // The common case without BigInt or regex: integer part, then the decimals without trailing zeros.
+    const scale = 10 ** decimals;
+    const int = Math.floor(u / scale);
+    let frac = u - int * scale;
+    if (frac === 0) return String(int);
+    let digits = decimals;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      digits--;
+    }
+    return `${int}.${String(frac).padStart(digits, '0')}`;
+  }
   const neg = u < 0;
   const s = (neg ? -u : u).toString().padStart(decimals + 1, '0');
   const int = s.slice(0, s.length - decimals);
