@@ -70,6 +70,8 @@ export const ICU_DAYS_COLUMN = 'icu_days';
 export const DIP_COUNTERS = ['read', 'grouped', 'ungrouped', 'invalid', 'rejected', 'blank', 'core', 'comprehensive', 'normal', 'low', 'high', 'extreme', 'no_cost'] as const;
 type Counter = (typeof DIP_COUNTERS)[number];
 const C = Object.fromEntries(DIP_COUNTERS.map((k, i) => [k, i])) as Record<Counter, number>;
+/** Counter index per deviation, as a small map with fixed keys (a hot-path look-up). */
+const DEVIATION_COUNTER = { normal: C.normal, low: C.low, high: C.high, extreme: C.extreme, no_cost: C.no_cost };
 
 export const DIP_COLUMNS = ['id', 'status', 'group', 'group_name', 'kind', 'match', 'subtype', 'coefficient', 'base_score', 'score', 'deviation', 'payment', 'reasons', 'warnings', 'detail'] as const;
 
@@ -126,6 +128,12 @@ export class DipCaseInput implements AdjustInput {
     this.list ??= splitCodes(this.dxText.slice(this.dxFrom, this.dxTo)).slice(1);
     return this.list;
   }
+}
+
+/** Extend a cache array to hold index i (filling with undefined keeps it a fast array; a far write would not) and return i. */
+function grow<T>(a: (T | undefined)[], i: number): number {
+  while (a.length <= i) a.push(undefined);
+  return i;
 }
 
 /** FusedReader's NaN (empty) as null. */
@@ -217,8 +225,8 @@ export class DipGroupJob implements BatchJob {
   /** Cells of the current row on the generic path (for the sink). */
   private cells: readonly string[] = [];
   /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
-  private readonly heads: Uint8Array[] = [];
-  private readonly normalRows: Uint8Array[] = [];
+  private readonly heads: (Uint8Array | undefined)[] = [];
+  private readonly normalRows: (Uint8Array | undefined)[] = [];
   /** Base score text per group, made once. */
   private readonly baseScoreText: readonly string[];
 
@@ -343,7 +351,7 @@ export class DipGroupJob implements BatchJob {
     const s = this.scorer.scoreFast(g, this.input, cost, notes);
     counts[C.grouped]!++;
     counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
-    counts[C[s.deviation ?? 'no_cost']]!++;
+    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     const w = this.bytes;
     w.field(id);
     // The cells from status to base_score depend only on the profile and the match kind, and
@@ -352,11 +360,11 @@ export class DipGroupJob implements BatchJob {
     if (s.deviation === 'normal' && notes.length === 0) {
       // The commonest row: everything after the id is one cached byte string.
       let whole = this.normalRows[slot];
-      if (whole === undefined) whole = this.normalRows[slot] = ENCODER.encode(`${this.headText(g, m.match!, s)}${s.scoreText},normal,${s.paymentText},,,\n`);
+      if (whole === undefined) whole = this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, m.match!, s)}${s.scoreText},normal,${s.paymentText},,,\n`);
       w.raw(whole);
     } else {
       let head = this.heads[slot];
-      if (head === undefined) head = this.heads[slot] = ENCODER.encode(this.headText(g, m.match!, s));
+      if (head === undefined) head = this.heads[grow(this.heads, slot)] = ENCODER.encode(this.headText(g, m.match!, s));
       w.raw(head);
       w.ascii(s.scoreText);
       w.byte(44);
@@ -396,7 +404,7 @@ export class DipGroupJob implements BatchJob {
     const g = r.group;
     counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
     const s = this.scorer.score(g, this.input, cost, trace);
-    counts[C[s.deviation ?? 'no_cost']]!++;
+    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     steps.push(...(s.trace ?? []));
     const score = s.score.toFixed();
     const payment = formatYuan(s.payment);

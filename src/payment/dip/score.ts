@@ -137,7 +137,7 @@ export class DipScorer {
   private readonly dense: (Profile | undefined)[] | null;
   private readonly adjust: readonly CompiledAdjustment[];
   /** Per group (lazily): each adjustment's fixed value for the group, or null when it depends on the case. */
-  private readonly fixed: ((Adjustment | null)[] | undefined)[] = [];
+  private readonly fixed: ((Adjustment | null)[] | undefined)[];
   private readonly subtypeAt = ADJUSTMENTS.findIndex((a) => a.name === 'subtype');
   private readonly hospitalAt = ADJUSTMENTS.findIndex((a) => a.name === 'hospital');
   readonly decimals: number;
@@ -161,6 +161,8 @@ export class DipScorer {
     pointValue?: Decimal.Value,
   ) {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
+    // Filled up front: assigning far past the end of an empty array would make it a slow dictionary.
+    this.fixed = new Array<(Adjustment | null)[] | undefined>(d.groups.length).fill(undefined);
     const keys = this.adjust.reduce((k, a) => k * a.slots, Math.max(1, d.groups.length));
     this.dense = keys <= 1 << 22 ? new Array<Profile | undefined>(keys).fill(undefined) : null;
     this.decimals = d.params.case_score_decimals;

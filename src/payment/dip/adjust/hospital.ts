@@ -24,6 +24,8 @@ export const hospitalAdjustment: AdjustmentKind = {
     const byLevel = new Map<number, Adjustment>();
     let slot = 1;
     for (const [level, k] of d.hospitalCoefficients) byLevel.set(level, { coefficient: k, label: `level ${level}`, slot: slot++, text: `hospital level ${level}: coefficient ${k.toFixed()}` });
+    // Levels are small whole numbers: an array read per case instead of a Map look-up on a double.
+    const small: (Adjustment | undefined)[] = Array.from({ length: 16 }, (_, l) => byLevel.get(l));
     return {
       slots: byLevel.size + 1,
       fixed: (g) => (byLevel.size === 0 ? NOT_CONFIGURED : g.kind === 'primary-care' ? PRIMARY_CARE : null),
@@ -33,7 +35,7 @@ export const hospitalAdjustment: AdjustmentKind = {
         const level = c.hospitalLevel;
         if (level === null) return MISSING;
         return (
-          byLevel.get(level) ?? {
+          (level >= 0 && level < 16 && level % 1 === 0 ? small[level] : byLevel.get(level)) ?? {
             coefficient: ONE,
             label: null,
             slot: 0,
