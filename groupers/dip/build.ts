@@ -192,6 +192,7 @@ export class DirectoryBuilder {
   private readonly firstKey = new Column((k) => new Int32Array(k));
   private readonly handle = new Column((k) => new Int32Array(k));
   private readonly excluded = new Map<ExclusionReason, number>();
+  private finished = false;
 
   constructor(options: BuildOptions) {
     this.o = {
@@ -311,8 +312,10 @@ export class DirectoryBuilder {
     return null;
   }
 
-  /** Compute the directory. */
+  /** Compute the directory (once: the builder's cases are then spent). */
   finish(): BuiltDirectory {
+    if (this.finished) throw new Error('DirectoryBuilder.finish called twice');
+    this.finished = true;
     const o = this.o;
     const n = this.n;
     const combo = this.combo.data;

@@ -12,7 +12,7 @@ import { Decimal } from '../../src/money.js';
 import type { CompiledDirectory, CompiledGroup } from './directory.js';
 import { formatProcedureSet, type ProcedureSet } from './expr.js';
 import { DIRECTORY_FILE, PARAMS_FILE, PROCEDURE_TYPES, PROCEDURE_TYPES_FILE, SUBTYPES_FILE, type ProcedureType } from './format.js';
-import { KeyIndex, NO_KEY } from './keys.js';
+import { KeyIndex } from './keys.js';
 import type { DirectoryPackage } from './load.js';
 import { compileSubtypes } from './subtypes/index.js';
 
@@ -158,9 +158,7 @@ export function compileDirectory(pkg: DirectoryPackage, startedAt: number = perf
     pointValue: new Decimal(params.point_value),
     deviation: { low: new Decimal(d.low), high: new Decimal(d.high), extreme: new Decimal(d.extreme) },
     hospitalCoefficients: new Map(Object.entries(params.hospital_coefficients ?? {}).map(([k, v]) => [Number(k), new Decimal(v)])),
-    warnings: [],
     loadMs: performance.now() - startedAt,
   };
 }
 
-export { NO_KEY };

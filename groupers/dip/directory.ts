@@ -2,7 +2,6 @@
  * The compiled form of a DIP directory: everything grouping and scoring need,
  * built once at load time (compile.ts). Nothing is re-read per case.
  */
-import type { DataIssue } from '../../src/errors.js';
 import type { Decimal, Fen } from '../../src/money.js';
 import type { DipKind, DipParams, ProcedureType } from './format.js';
 import type { KeyIndex } from './keys.js';
@@ -68,6 +67,5 @@ export interface CompiledDirectory {
   readonly deviation: DeviationThresholds;
   /** Hospital level → coefficient (empty when none are configured). */
   readonly hospitalCoefficients: ReadonlyMap<number, Decimal>;
-  readonly warnings: readonly DataIssue[];
   readonly loadMs: number;
 }

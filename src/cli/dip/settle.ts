@@ -83,7 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       output: files.cases?.stream ?? nowhere,
       rejects: files.rejects?.stream,
       workers,
-      workerHeapMb: 128,
+      workerHeapMb: 160,
       makeSpec: (header, newline) => {
         const group: DipGroupJobSpec = { kind: 'dip-group', directory: dir, format: 'csv', trace: false, rejects: files.rejects !== undefined, header, columns: columns as [string, CaseField][], newline, pointValue };
         new CaseDecoder(header, new Map(group.columns)); // validates the header before any work starts

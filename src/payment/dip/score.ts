@@ -87,30 +87,44 @@ function costNote(cost: number | null): DipNote {
     : { code: 'total_cost.negative', field: 'total_cost', message: `total cost ${formatYuan(cost)} is negative: deviation not checked, the adjusted score is used` };
 }
 
-/** Everything about a group under given adjustment slots that does not depend on the cost. */
+/**
+ * Everything about a group under given adjustment slots that does not depend
+ * on the cost. Kept small — a year of cases makes tens of thousands — with
+ * the exact forms of the deviation rules made only when a deviation occurs.
+ */
 interface Profile {
   /** Sequential id (0, 1, …) within the scorer: lets callers cache per profile in arrays. */
   readonly id: number;
-  readonly coefficient: Decimal;
-  readonly coefficientText: string;
-  readonly adjusted: Decimal;
-  /** Standard cost in fen (exact), and rounded to whole fen. */
-  readonly standard: Decimal;
+  readonly group: CompiledGroup;
+  /** Shared by every profile with the same adjustment slots. */
+  readonly coefficient: Coefficient;
+  /** Standard cost rounded to whole fen. */
   readonly standardFen: number;
-  /** Per rule (DEVIATION_RULES order): a whole-fen bound (`below`: cost < bound, `above`: cost > bound) and its integer form. */
-  readonly bounds: Float64Array;
-  readonly affines: readonly (Affine | null)[];
-  /** Per rule, as doubles for the guarded fast path: slope and adjusted × intercept. */
-  readonly slopes: Float64Array;
-  readonly intercepts: Float64Array;
+  /** Per rule (DEVIATION_RULES order): a whole-fen bound; `below`: cost < bound, `above`: cost > bound. */
+  readonly bounds: readonly number[];
   /** No rule applies to a cost within [normalMin, normalMax] (fen): the common case, one range test. */
   readonly normalMin: number;
   readonly normalMax: number;
-  /** A normal case: the rounded score (units, text), payment. */
+  /** A normal case: the rounded score (units, text) and payment text. */
   readonly normalUnits: number;
   readonly normalText: string;
-  readonly normalPayment: Fen;
   readonly normalPaymentText: string;
+  /** Per rule: adjusted × intercept as a double, for the guarded fast path of deviation cases. */
+  readonly intercepts: readonly number[];
+  exact: Exact | undefined;
+}
+
+interface Coefficient {
+  readonly value: Decimal;
+  readonly text: string;
+}
+
+/** The decimal and integer forms, made only when needed: traces, and the rare deviation case floating point cannot decide. */
+interface Exact {
+  readonly adjusted: Decimal;
+  /** Standard cost in fen (exact). */
+  readonly standard: Decimal;
+  readonly affines: readonly (Affine | null)[];
 }
 
 /** The result of the fast scorer: what the bulk job writes. */
@@ -135,6 +149,12 @@ export class DipScorer {
   private readonly memo = new Map<number, Profile>();
   /** The memo as an array indexed by key, when the key space is small enough (an array read beats a Map look-up). */
   private readonly dense: (Profile | undefined)[] | null;
+  /** Distinct adjustment slot combinations (the key is group × this + slots). */
+  private readonly slotSpace: number;
+  /** Coefficient per slot combination. */
+  private readonly coefficients = new Map<number, Coefficient>();
+  /** Per rule: its slope as a double (the same for every profile). */
+  private readonly slopes: readonly number[];
   private readonly adjust: readonly CompiledAdjustment[];
   /** Per group (lazily): each adjustment's fixed value for the group, or null when it depends on the case. */
   private readonly fixed: ((Adjustment | null)[] | undefined)[];
@@ -163,7 +183,9 @@ export class DipScorer {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
     // Filled up front: assigning far past the end of an empty array would make it a slow dictionary.
     this.fixed = new Array<(Adjustment | null)[] | undefined>(d.groups.length).fill(undefined);
-    const keys = this.adjust.reduce((k, a) => k * a.slots, Math.max(1, d.groups.length));
+    this.slotSpace = this.adjust.reduce((k, a) => k * a.slots, 1);
+    this.slopes = DEVIATION_RULES.map((rule) => rule.slope(d.deviation).toNumber());
+    const keys = this.slotSpace * Math.max(1, d.groups.length);
     this.dense = keys <= 1 << 22 ? new Array<Profile | undefined>(keys).fill(undefined) : null;
     this.decimals = d.params.case_score_decimals;
     this.fenPerPoint = new Decimal(pointValue ?? d.pointValue).times(100);
@@ -197,11 +219,11 @@ export class DipScorer {
    * value), in floating point with an error bound, else exactly in BigInt.
    */
   private deviationUnits(p: Profile, i: number, cost: number): number {
-    const a = (p.slopes[i]! * cost) / this.fppDouble;
+    const a = (this.slopes[i]! * cost) / this.fppDouble;
     const b = p.intercepts[i]!;
     // Each operand and operation is off by at most one rounding (2^-53 relative); 1e-15 covers eight.
     const fast = roundGuarded((a + b) * this.scale, 1e-15 * this.scale * (Math.abs(a) + Math.abs(b)) + 1e-300);
-    return fast ?? Number(applyAffine(p.affines[i]!, BigInt(cost)));
+    return fast ?? Number(applyAffine(this.exactOf(p).affines[i]!, BigInt(cost)));
   }
 
   /** A rounded case score as a whole number of 10^-case_score_decimals, for totals. */
@@ -211,7 +233,7 @@ export class DipScorer {
 
   /** Apply the adjustments to a case (into `current`) and return the memoised profile. */
   private profile(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): Profile {
-    let key = g.index;
+    let slots = 0;
     const cur = this.current;
     let fixed = this.fixed[g.index];
     if (fixed === undefined) fixed = this.fixed[g.index] = this.adjust.map((a) => a.fixed(g));
@@ -220,64 +242,74 @@ export class DipScorer {
       const r = fixed[i] ?? a.apply(g, c);
       cur[i] = r;
       if (notes !== null && r.note !== undefined) notes.push(r.note);
-      key = key * a.slots + r.slot;
+      slots = slots * a.slots + r.slot;
     }
+    const key = g.index * this.slotSpace + slots;
     let p = this.dense !== null ? this.dense[key] : this.memo.get(key);
     if (p === undefined) {
-      p = this.makeProfile(g, cur);
+      p = this.makeProfile(g, cur, slots);
       this.memo.set(key, p);
       if (this.dense !== null) this.dense[key] = p;
     }
     return p;
   }
 
-  private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[]): Profile {
-    const coefficient = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
-    const adjusted = g.score.times(coefficient);
+  private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): Profile {
+    let coefficient = this.coefficients.get(slots);
+    if (coefficient === undefined) {
+      const value = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
+      coefficient = { value, text: value.toFixed() };
+      this.coefficients.set(slots, coefficient);
+    }
+    const adjusted = g.score.times(coefficient.value);
     const standard = adjusted.times(this.fenPerPoint);
     const t = this.d.deviation;
-    const bounds = new Float64Array(DEVIATION_RULES.length);
-    const affines: (Affine | null)[] = [];
-    const slopes = new Float64Array(DEVIATION_RULES.length);
-    const intercepts = new Float64Array(DEVIATION_RULES.length);
+    const bounds: number[] = [];
     let normalMin = -Infinity;
     let normalMax = Infinity;
-    DEVIATION_RULES.forEach((rule, i) => {
+    for (const rule of DEVIATION_RULES) {
       if (standard.isZero()) {
-        bounds[i] = rule.side === 'below' ? -Infinity : Infinity;
-        affines.push(null);
-        return;
+        bounds.push(rule.side === 'below' ? -Infinity : Infinity);
+        continue;
       }
       // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
       const x = rule.threshold(t).times(standard);
-      bounds[i] = (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
-      if (rule.side === 'below') normalMin = Math.max(normalMin, bounds[i]!);
-      else normalMax = Math.min(normalMax, bounds[i]!);
-      affines.push(affine(adjusted, rule.slope(t), rule.intercept(t), standard, this.decimals));
-      slopes[i] = rule.slope(t).toNumber();
-      intercepts[i] = adjusted.times(rule.intercept(t)).toNumber();
-    });
+      const bound = (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
+      bounds.push(bound);
+      if (rule.side === 'below') normalMin = Math.max(normalMin, bound);
+      else normalMax = Math.min(normalMax, bound);
+    }
     const a = scaled(adjusted);
     const normalUnits = Number(divRound(a.n * pow10(this.decimals), pow10(a.e)));
-    const normalPayment = this.paymentOf(BigInt(normalUnits));
     return {
       id: this.memo.size,
+      group: g,
       coefficient,
-      coefficientText: coefficient.toFixed(),
-      adjusted,
-      standard,
       standardFen: roundFen(standard),
       bounds,
-      affines,
-      slopes,
-      intercepts,
       normalMin,
       normalMax,
       normalUnits,
       normalText: unitsText(normalUnits, this.decimals),
-      normalPayment,
-      normalPaymentText: formatYuan(normalPayment),
+      normalPaymentText: formatYuan(this.paymentOf(BigInt(normalUnits))),
+      intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
+      exact: undefined,
     };
+  }
+
+  /** The decimal and integer forms of a profile (made once, when first needed). */
+  private exactOf(p: Profile): Exact {
+    if (p.exact !== undefined) return p.exact;
+    const t = this.d.deviation;
+    const adjusted = p.group.score.times(p.coefficient.value);
+    const standard = adjusted.times(this.fenPerPoint);
+    const zero = standard.isZero();
+    p.exact = {
+      adjusted,
+      standard,
+      affines: DEVIATION_RULES.map((rule) => (zero ? null : affine(adjusted, rule.slope(t), rule.intercept(t), standard, this.decimals))),
+    };
+    return p.exact;
   }
 
   /** The index (in DEVIATION_RULES) of the rule that applies to a cost (fen), or -1 for a normal case. */
@@ -301,7 +333,7 @@ export class DipScorer {
     const row = this.row;
     row.profileId = p.id;
     row.subtype = this.current[this.subtypeAt]!.label;
-    row.coefficientText = p.coefficientText;
+    row.coefficientText = p.coefficient.text;
     row.standardFen = p.standardFen;
     const usable = cost !== null && cost >= 0;
     if (!usable && notes !== null) notes.push(costNote(cost));
@@ -329,15 +361,16 @@ export class DipScorer {
     const warnings: DipNote[] = [];
     const row = this.scoreFast(g, c, cost, warnings);
     const p = this.last!;
+    const x = this.exactOf(p);
     const adjustments = [...this.current];
     const score = unitsDecimal(BigInt(row.units), this.decimals);
     const payment = this.paymentOf(BigInt(row.units));
     const usable = cost !== null && cost >= 0;
-    const ratio = usable && !p.standard.isZero() ? new Decimal(cost).dividedBy(p.standard) : null;
+    const ratio = usable && !x.standard.isZero() ? new Decimal(cost).dividedBy(x.standard) : null;
     let trace: string[] | undefined;
     if (withTrace) {
       trace = [`group ${g.code} score ${g.score.toFixed()}`, ...adjustments.map((a) => a.text)];
-      trace.push(`adjusted score ${g.score.toFixed()} × ${p.coefficient.toFixed()} = ${p.adjusted.toFixed()}; standard cost ${p.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(p.standard))} yuan`);
+      trace.push(`adjusted score ${g.score.toFixed()} × ${p.coefficient.text} = ${x.adjusted.toFixed()}; standard cost ${x.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(x.standard))} yuan`);
       const shownRatio = ratio === null ? '' : ` = ${ratio.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()} × standard`;
       const rule = DEVIATION_RULES.find((r) => r.kind === row.deviation);
       if (!usable) trace.push(`no usable cost: score ${row.scoreText}`);
@@ -350,9 +383,9 @@ export class DipScorer {
       subtype: adjustments[this.subtypeAt]!.label,
       subtypeCoefficient: adjustments[this.subtypeAt]!.coefficient,
       hospitalCoefficient: adjustments[this.hospitalAt]!.coefficient,
-      coefficient: p.coefficient,
-      adjustedScore: p.adjusted,
-      standardCost: p.standard,
+      coefficient: p.coefficient.value,
+      adjustedScore: x.adjusted,
+      standardCost: x.standard,
       ratio,
       deviation: row.deviation,
       review: row.review,
