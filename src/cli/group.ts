@@ -166,7 +166,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function parseWorkers(v: string | undefined): number {
+export function parseWorkers(v: string | undefined): number {
   if (v === undefined) return availableParallelism();
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`--workers must be a whole number from 1 to 256 (got ${v})`);
   return Number(v);

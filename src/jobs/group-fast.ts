@@ -150,6 +150,11 @@ export class FusedReader {
   /** The id of the current line (set by readValues). */
   id = '';
 
+  /** The raw text of cell `pos` of the current clean line (for jobs that read more than grouping needs). */
+  cell(pos: number): string {
+    return this.lineText.slice(this.start[pos]!, this.end[pos]!);
+  }
+
   /** Read the id and numbers of the line; false when the line must go the slow way. */
   private readValues(text: string): boolean {
     const idAt = this.at[ID_FIELD]!;

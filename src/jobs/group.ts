@@ -273,7 +273,8 @@ export function invalidResult(id: string, reasons: readonly Note[]): GroupResult
   return { id, status: 'invalid', mdc: null, adrg: null, drg: NO_DRG, drgName: '', ccLevel: 'none', ccDx: null, reasons, warnings: [], translations: [], trace: undefined };
 }
 
-function firstCell(raw: string): string {
+/** The first cell of a raw record (its id, unless quoted), for rows that cannot be parsed. */
+export function firstCell(raw: string): string {
   const comma = raw.indexOf(',');
   const cell = (comma === -1 ? raw : raw.slice(0, comma)).trim();
   return cell.startsWith('"') ? '' : cell;

@@ -4,6 +4,8 @@
  */
 import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
+import { PriceJob, type PriceJobSpec } from './price.js';
+import { WeightsJob, type WeightsJobSpec } from './weights.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
 
 interface JobKind {
@@ -15,6 +17,8 @@ interface JobKind {
 export const JOB_KINDS: Record<string, JobKind> = {
   group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
   whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
+  weights: { create: (spec) => new WeightsJob(spec as WeightsJobSpec) },
+  price: { create: (spec) => new PriceJob(spec as PriceJobSpec), merge: PriceJob.merge as JobKind['merge'] },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {
