@@ -32,3 +32,6 @@ export { CaseDecoder, parseColumnMap, SETTLEMENT_LIST_COLUMNS, HeaderError, type
 export { DataError, formatIssue, type DataIssue } from './errors.js';
 export { formatYuan, parseYuan, roundFen, type Fen } from './money.js';
 export { schemesDir, sharedDir, resolveSchemeDir } from './paths.js';
+export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
+export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
+export type { Counts } from './bulk/job.js';
