@@ -48,7 +48,13 @@ export const cellSignedYuan = z.string().transform((s, ctx): Fen => {
 });
 
 /** An optional yuan cell (empty → null). */
-export const cellOptionalYuan = z.union([z.literal('').transform(() => null), cellYuan]);
+export const cellOptionalYuan = z.string().transform((s, ctx): Fen | null => {
+  if (s === '') return null;
+  const r = cellYuan.safeParse(s);
+  if (r.success) return r.data;
+  for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message });
+  return z.NEVER;
+});
 
 /** A hospital level cell: empty (null) or a whole number from 1 to 9. */
 export const cellLevel = z

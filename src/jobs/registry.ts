@@ -4,6 +4,7 @@
  */
 import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
+import { HospitalsJob, type HospitalsJobSpec } from './hospitals.js';
 import { PriceJob, type PriceJobSpec } from './price.js';
 import { WeightsJob, type WeightsJobSpec } from './weights.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
@@ -18,6 +19,7 @@ export const JOB_KINDS: Record<string, JobKind> = {
   group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
   whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
   weights: { create: (spec) => new WeightsJob(spec as WeightsJobSpec) },
+  hospitals: { create: (spec) => new HospitalsJob(spec as HospitalsJobSpec), merge: HospitalsJob.merge as JobKind['merge'] },
   price: { create: (spec) => new PriceJob(spec as PriceJobSpec), merge: PriceJob.merge as JobKind['merge'] },
 };
 

@@ -66,9 +66,9 @@ export class WeightsJob implements BatchJob {
 
   run(batch: RecordBatch): BatchOutput {
     const counts = zeroWeightCounts();
-    // Room for every record of the batch: at most one spill record per line.
-    const buf = new Uint8Array(batch.records * SPILL_RECORD);
-    const view = new DataView(buf.buffer);
+    // Room for one spill record per record of the batch, grown if a record yields more rows.
+    let buf = new Uint8Array(Math.max(1, batch.records) * SPILL_RECORD);
+    let view = new DataView(buf.buffer);
     let used = 0;
     let rejects = '';
     const take = (status: GroupStatus, drg: string, costText: string, yearText: string, los: number): void => {
@@ -86,6 +86,12 @@ export class WeightsJob implements BatchJob {
         return;
       }
       counts['spilled']!++;
+      if (used + SPILL_RECORD > buf.length) {
+        const next = new Uint8Array(buf.length * 2);
+        next.set(buf);
+        buf = next;
+        view = new DataView(buf.buffer);
+      }
       writeSpill(view, used, this.drgIndex.get(drg)!, year, cost, los);
       used += SPILL_RECORD;
     };
