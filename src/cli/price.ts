@@ -98,7 +98,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     weightsLoaded = loadWeightTable(weightsPath);
     schemeId = readManifest(schemeDir).id;
   }
-  if (!quiet) for (const w of weightsLoaded.warnings) process.stderr.write(`drg price: note: ${w.message}\n`);
+  // DRGs the table lacks are reported from the data (cases paid as ungroupable), the same way for any worker count.
 
   const source = openInput(input);
   const size = input === '-' ? undefined : statSync(input).size;
