@@ -169,11 +169,11 @@ describe('the fused reader gives the same bytes as the generic path', () => {
     expect(run(part, true)).toBe(run(part, false));
   });
 
-  it('on random rows with odd values (spaces, signs, decimals, lower case, bad widths, CRLF)', () => {
+  it('on random rows with odd values (spaces, signs, decimals, lower case, quotes, bad widths, CRLF)', () => {
     const cell = {
-      id: fc.constantFrom('A1', ' A2', 'A3 ', '', 'B,', 'Z'),
+      id: fc.constantFrom('A1', ' A2', 'A3 ', '', 'B,', 'Z', '"Q,1"', 'x"y', '"Q2"', '"open'),
       num: fc.constantFrom('', '1', '2', '0', '9', ' 1', '1 ', '-3', '+4', '2.0', '3.5', '.5', '1e2', 'x', '45', '007', '0028'),
-      dx: fc.constantFrom('K35.800x001', 'k35.800X001', ' K35.800x001 ', 'K35.800x001|J18.900', 'J18.900|', '|I63.900', 'X99.999', '', 'P22.000|P07.100', 'K80.101|I10.x05'),
+      dx: fc.constantFrom('K35.800x001', 'k35.800X001', ' K35.800x001 ', 'K35.800x001|J18.900', 'J18.900|', '|I63.900', 'X99.999', '', 'P22.000|P07.100', 'K80.101|I10.x05', '"K35.800x001|J18.900"', '"I63.900'),
       px: fc.constantFrom('', '47.0100', '51.2300', '47.0100|54.5900', ' 47.0901', '99.9999'),
       money: fc.constantFrom('', '12.34', '1,5', '-0.5', '100', '1.234'),
       date: fc.constantFrom('', '2024-02-29', '2023-02-29', ' 2024-01-01', '20240101'),

@@ -2,7 +2,8 @@
  * `drg group`: group a CSV file of cases under a scheme — one file or a
  * year of a region's cases, streamed through worker threads.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { type CaseDecoder, parseColumnMap } from '../case/decode.js';
 import type { Counts } from '../bulk/job.js';
@@ -99,6 +100,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     compareId = compareDir !== null ? readManifest(compareDir).id : undefined;
   }
 
+  if (values.translate === true && !quiet && !existsSync(join(schemeDir, 'dx_code_map.csv')) && !existsSync(join(schemeDir, 'proc_code_map.csv'))) {
+    process.stderr.write(`drg group: note: scheme ${schemeId} has no code maps; --translate changes nothing\n`);
+  }
   const source = openInput(input);
   const size = input === '-' ? undefined : statSync(input).size;
   const showProgress = !quiet && (values.progress === true || process.stderr.isTTY === true);

@@ -46,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`drg: unknown command "${name}"\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  // Benchmarks ask for the peak RSS of the whole process (all threads) at exit.
+  if (process.env['DRG_REPORT_RSS'] === '1') process.once('exit', () => process.stderr.write(`drg: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
   // An interrupted run exits through 'exit' handlers, which remove partial output files.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   try {

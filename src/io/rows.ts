@@ -94,7 +94,7 @@ export function parseBatch(batch: RecordBatch, width: number, newline: '\n' | '\
 }
 
 /** One physical line read as one record: a row, a blank line, or a bad record with its reason. */
-function visitRecord(line: number, raw: string, width: number, newline: '\n' | '\r\n', v: RowVisitor): void {
+export function visitRecord(line: number, raw: string, width: number, newline: '\n' | '\r\n', v: RowVisitor): void {
   if (raw.trim() === '') {
     v.blank(line);
     return;

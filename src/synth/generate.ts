@@ -16,6 +16,7 @@
  * sampled in floating point and converted once to whole fen (this is a data
  * generator, not money arithmetic on real bills).
  */
+import { CASE_FIELDS } from '../case/schema.js';
 import { csvField, csvLine } from '../io/csv.js';
 import { formatYuan, type Fen } from '../money.js';
 import type { SchemePackage } from '../../groupers/chs-drg/load.js';
@@ -33,23 +34,8 @@ export interface SynthOptions {
   readonly years?: readonly number[];
 }
 
-/** The columns written, in order. */
-export const SYNTH_COLUMNS = [
-  'id',
-  'sex',
-  'age',
-  'age_days',
-  'birth_weight',
-  'los',
-  'discharge',
-  'diagnoses',
-  'procedures',
-  'total_cost',
-  'hospital_id',
-  'hospital_level',
-  'admit_date',
-  'discharge_date',
-] as const;
+/** The columns written, in order: the canonical fields, but for those the generator does not fill. */
+export const SYNTH_COLUMNS = CASE_FIELDS.filter((f) => f !== 'vent_hours' && f !== 'out_of_scope' && f !== 'pre_self_pay');
 
 type Json = Record<string, unknown>;
 
@@ -149,6 +135,8 @@ export class SynthGenerator {
     this.noiseDx = rows['icd10_dx_names.csv'].map((r) => r.row.dx_code).filter((c) => !complication.has(c) && !this.regionOf.has(c) && inAnyMdc.has(c));
     const orSet = new Set(this.orValid);
     this.noisePx = rows['icd9_proc_names.csv'].map((r) => r.row.proc_code).filter((c) => !orSet.has(c) && /^8[7-9]\./.test(c));
+    shuffle(this.noiseDx, this.rnd);
+    shuffle(this.noisePx, this.rnd);
 
     const entries = new Map(rows['mdc.csv'].map((r) => [r.row.mdc, r.row.entry_condition_json as Json]));
     const lists = new Map<string, Map<string, string[]>>();
@@ -268,10 +256,20 @@ export class SynthGenerator {
     if (d.los === null) d.los = Math.max(1, Math.round(base.los * Math.exp(rnd.normal() * 0.4) * (mcc ? 1.5 : cc ? 1.2 : 1)));
     if (d.discharge === null) d.discharge = rnd.chance(mcc ? 0.04 : 0.008) ? 5 : rnd.pick([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 9]);
     if (d.needRegions) this.addRegion(d);
-    for (let i = rnd.int(0, 3); i > 0; i--) d.dx.push(rnd.pick(this.noiseDx));
-    if (d.principalPx !== null && rnd.chance(0.3)) d.px.push(rnd.pick(this.noisePx));
-    if (rule.section === 'medical' && d.principalPx === null && rnd.chance(0.04)) d.principalPx = rnd.pick(this.noisePx);
+    for (let i = rnd.int(0, 3); i > 0; i--) d.dx.push(this.skewed(this.noiseDx));
+    if (d.principalPx !== null && rnd.chance(0.3)) d.px.push(this.skewed(this.noisePx));
+    if (rule.section === 'medical' && d.principalPx === null && rnd.chance(0.04)) d.principalPx = this.skewed(this.noisePx);
     return d;
+  }
+
+  /**
+   * A heavy-tailed pick, as in real coding, where a few hundred secondary
+   * diagnoses (hypertension, diabetes, …) make up most occurrences: the index
+   * is n·u⁴ over a fixed, seed-shuffled order of the list.
+   */
+  private skewed(list: readonly string[]): string {
+    const u = this.rnd.float();
+    return list[Math.floor(list.length * u * u * u * u)]!;
   }
 
   /** Make the draft satisfy a predicate where the package's lists allow (verification catches the rest). */
@@ -534,6 +532,13 @@ function toInput(d: Draft): GroupInput {
     diagnoses: [d.principalDx ?? '', ...d.dx],
     procedures: d.principalPx === null ? [] : [d.principalPx, ...d.px],
   };
+}
+
+function shuffle<T>(items: T[], rnd: Random): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rnd.int(0, i);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
 }
 
 function cumulative(weights: readonly number[]): Float64Array {
