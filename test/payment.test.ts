@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataError, formatIssue } from '../src/errors.js';
 import { Decimal, formatYuan, parseYuan, type Fen } from '../src/money.js';
+import { Linear } from '../src/payment/linear.js';
 import { addCase, clearingAmount, emptyParts, mergeParts, settleHospitals, type SettlementCase } from '../src/payment/hospitals.js';
 import { parsePolicy, type Policy } from '../src/payment/policy.js';
 import { Pricer, type PriceInput } from '../src/payment/price.js';
@@ -229,6 +230,28 @@ describe('pay modes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('exact rounding of linear amounts', () => {
+  const decimal = fc.tuple(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.integer({ min: 0, max: 8 })).map(([n, d]) => new Decimal(n).dividedBy(new Decimal(10).pow(d)));
+  it('always equals decimal.js rounding half up, ties and large values included', () => {
+    fc.assert(
+      fc.property(decimal, decimal, fc.integer({ min: 0, max: 10 ** 10 }), (a, m, x) => {
+        const want = a.plus(m.times(x)).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber() || 0;
+        expect(new Linear(a, m).round(x)).toBe(want);
+      }),
+      { numRuns: 3000 },
+    );
+    // Exact ties: 0.5, 2.5, −2.5, and a tie reached through the multiplication.
+    expect(new Linear(new Decimal('0.5'), new Decimal(0)).round(7)).toBe(1);
+    expect(new Linear(new Decimal('2'), new Decimal('0.25')).round(2)).toBe(3);
+    expect(new Linear(new Decimal('-3'), new Decimal('0.25')).round(2)).toBe(-3);
+    expect(new Linear(new Decimal('0.1'), new Decimal('0.2')).round(2)).toBe(1); // 0.5 exactly; 0.1 + 0.2·2 in floats is 0.5 too
+    expect(new Linear(new Decimal('1e15'), new Decimal('0.5')).round(1)).toBe(1e15 + 1);
+    // A non-terminating ratio (1/3) times 3/2 → 0.5 within decimal.js precision: decided by decimal.js.
+    const third = new Decimal(1).dividedBy(3);
+    expect(new Linear(new Decimal(0), third).round(3)).toBe(1);
   });
 });
 

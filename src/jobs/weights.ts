@@ -12,11 +12,11 @@ import type { CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { parseBatch, type RowVisitor } from '../io/rows.js';
 import { parseYuan } from '../money.js';
 import { groupCase, groupPrepared, loadSchemeSync, type CompiledScheme, type GroupStatus } from '../../groupers/chs-drg/index.js';
 import { SPILL_RECORD, writeSpill } from '../../weights/history.js';
-import { FusedReader } from './group-fast.js';
+import { FusedReader, genericLine } from './group-fast.js';
 
 export interface WeightsJobSpec extends JobSpecBase {
   readonly kind: 'weights';
@@ -123,7 +123,7 @@ export class WeightsJob implements BatchJob {
       },
     };
     const fused = this.fused;
-    if (fused !== null && batch.text.indexOf('"') === -1) {
+    if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
       fused.each(batch, this.spec.newline, {
         clean: (_line, id) => {
@@ -132,7 +132,7 @@ export class WeightsJob implements BatchJob {
           const los = fused.values[4]!;
           take(g.status, g.drg, this.costAt >= 0 ? fused.cell(this.costAt) : '', yearOf(fused), los);
         },
-        slow: (line, text) => visitQuoteFreeLine(line, text, width, generic),
+        slow: genericLine(generic, width, this.spec.newline),
       });
     } else {
       parseBatch(batch, this.decoder.width, this.spec.newline, generic);

@@ -17,7 +17,8 @@ import { weightFor, type WeightEntry, type WeightTable } from '../../weights/tab
 import { CLASS_RULES, FALLBACK_RULES } from './classes/index.js';
 import { payMode } from './modes/index.js';
 import { describeBand, type Policy } from './policy.js';
-import type { ClassRule, GroupTerms, OutlierClass, PolicyTerms, PricingCase } from './types.js';
+import { Linear } from './linear.js';
+import { OUTLIER_CLASSES, type ClassRule, type GroupTerms, type OutlierClass, type PolicyTerms, type PricingCase } from './types.js';
 
 export interface PriceInput {
   readonly status: GroupStatus;
@@ -75,14 +76,29 @@ const NO_NOTES: readonly PriceNote[] = [];
 /** A policy and weight table compiled for pricing. Build once; `price` is synchronous and never throws for case data. */
 export class Pricer {
   readonly terms: PolicyTerms;
-  private readonly drgIndex = new Map<string, number>();
-  /** Terms by (DRG, level, coefficient) key; null when the DRG has no weight. */
-  private readonly cache = new Map<number, GroupTerms | null>();
+  /**
+   * Terms by DRG, then by level × coefficient slot (undefined: not built yet;
+   * null: the DRG has no weight). One string look-up per case, then an array index.
+   */
+  private readonly cache = new Map<string, (GroupTerms | null | undefined)[]>();
   private readonly coefs: Decimal[] = [];
   private readonly coefByHospital = new Map<string, number>();
   private readonly coefByLevel: number[] = [];
   private readonly coefDefault: number;
   private readonly pointDecimals: number;
+  /** Per group terms (or `null` for ungroupable cases), the rounding plan of each class: built once, on first use. */
+  /** By terms id (array index: cheaper than a map look-up per case), then by class index. */
+  private readonly plans: (ClassPlan | undefined)[][] = [];
+  private readonly unpaidPlans: (ClassPlan | undefined)[] = [];
+  /** Class index (in OUTLIER_CLASSES) of each rule of CLASS_RULES and FALLBACK_RULES. */
+  private readonly mainClasses = CLASS_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
+  private readonly fallbackClasses = FALLBACK_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
+
+  /** Point method: rounded points (scaled by 10^decimals) → fen at the provisional point value. */
+  private readonly pointFen: Linear | null;
+  private readonly pointScale: Decimal;
+  private termsCount = 0;
+  private readonly scratch: { -readonly [K in keyof PricingCase]: PricingCase[K] } = { terms: null, unpaidReason: '', cost: 0, los: NaN, review: false };
 
   constructor(
     readonly policy: Policy,
@@ -100,7 +116,9 @@ export class Pricer {
     for (let l = 0; l <= 9; l++) this.coefByLevel[l] = c?.by_level?.[String(l)] !== undefined ? coefIndex(c.by_level[String(l)]!) : this.coefDefault;
     for (const [h, v] of Object.entries(c?.by_hospital ?? {})) this.coefByHospital.set(h, coefIndex(v));
     this.pointDecimals = policy.points?.decimals ?? 4;
+    this.pointScale = new Decimal(10).pow(this.pointDecimals);
     const p = policy.points;
+    this.pointFen = p !== undefined ? new Linear(new Decimal(0), p.point_value.times(100).dividedBy(this.pointScale)) : null;
     this.terms = {
       method: policy.method,
       yuanToUnits: policy.method === 'rate' ? new Decimal(1) : p?.overall_mean_cost !== undefined ? p.per_rw.times(100).dividedBy(p.overall_mean_cost) : null,
@@ -138,15 +156,11 @@ export class Pricer {
   termsFor(drg: string, hospitalId: string | null, hospitalLevel: number | null): GroupTerms | null {
     const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
     const ci = this.coefIdx(hospitalId, level);
-    let di = this.drgIndex.get(drg);
-    if (di === undefined) this.drgIndex.set(drg, (di = this.drgIndex.size));
-    // One number per combination: a Map<number> look-up is cheaper than building a string key per case.
-    const key = (di * 10 + (level ?? 0)) * this.coefs.length + ci;
-    let t = this.cache.get(key);
-    if (t === undefined) {
-      t = this.compileTerms(drg, level, this.coefs[ci]!);
-      this.cache.set(key, t);
-    }
+    let slots = this.cache.get(drg);
+    if (slots === undefined) this.cache.set(drg, (slots = []));
+    const slot = (level ?? 0) * this.coefs.length + ci;
+    let t = slots[slot];
+    if (t === undefined) slots[slot] = t = this.compileTerms(drg, level, this.coefs[ci]!);
     return t;
   }
 
@@ -185,6 +199,7 @@ export class Pricer {
     const lowCfg = policy.outliers.low;
     const lowK = lowCfg !== undefined ? ((lk !== undefined ? lowCfg.by_level?.[lk] : undefined) ?? lowCfg.multiple) : undefined;
     return {
+      id: this.termsCount++,
       drg,
       name: w.name !== '' ? w.name : (this.scheme?.drgs.get(drg)?.name ?? ''),
       rw,
@@ -222,13 +237,19 @@ export class Pricer {
       terms = this.termsFor(input.drg, input.hospitalId, input.hospitalLevel);
       if (terms === null) unpaidReason = 'weight.missing';
     }
-    const c: PricingCase = { terms, unpaidReason, cost: input.cost, los: input.los ?? NaN, review };
+    // One case object per pricer, refilled: rules and modes read it and keep nothing of it.
+    const c = this.scratch;
+    c.terms = terms;
+    c.unpaidReason = unpaidReason;
+    c.cost = input.cost;
+    c.los = input.los ?? NaN;
+    c.review = review;
     const steps: string[] | undefined = trace ? [] : undefined;
     if (steps !== undefined && terms !== null) steps.push(`${terms.drg}: ${terms.how}`);
-    const main = this.classify(c, CLASS_RULES, steps);
+    const main = this.classify(c, CLASS_RULES, this.mainClasses, steps);
     let fallback: ClassPayment | null = null;
     if (main.class === 'special_review') {
-      fallback = this.classify(c, FALLBACK_RULES, steps, 'if the special-review cap refuses it: ');
+      fallback = this.classify(c, FALLBACK_RULES, this.fallbackClasses, steps, 'if the special-review cap refuses it: ');
     }
     const fundPayment = patientShare !== null ? ((main.payment - patientShare) as Fen) : null;
     let notes = NO_NOTES;
@@ -238,39 +259,59 @@ export class Pricer {
     return { priced: true, class: main.class, mode: main.mode, terms, points: main.points, payment: main.payment, patientShare, fundPayment, review, fallback, notes, trace: steps };
   }
 
-  /** The first rule that holds, and what its pay mode pays. */
-  private classify(c: PricingCase, rules: readonly ClassRule[], steps: string[] | undefined, prefix = ''): ClassPayment {
-    let rule = rules[rules.length - 1]!;
-    for (const r of rules) {
-      if (r.holds(c, this.terms)) {
-        rule = r;
-        break;
+  /**
+   * What class k pays for cases of these terms, built once: a fixed payment
+   * (the standard) or a rounding plan for fen (rate method) or points scaled
+   * by 10^decimals (point method) = a + cost × m, rounded once.
+   */
+  private plan(terms: GroupTerms | null, k: number): ClassPlan {
+    let plans = terms === null ? this.unpaidPlans : this.plans[terms.id];
+    if (plans === undefined) this.plans[terms!.id] = plans = [];
+    let plan = plans[k];
+    if (plan === undefined) {
+      const cls = OUTLIER_CLASSES[k]!;
+      const entry = this.policy.pay[cls]!;
+      if (entry.mode === 'standard') {
+        // The standard was computed and rounded once with the terms.
+        plan = { fixed: { class: cls, mode: entry.mode, points: terms!.standardPoints, payment: terms!.standardFen }, linear: null };
+      } else {
+        const { a, m } = payMode(entry.mode).linear(terms, entry, this.terms);
+        const scale = this.pointFen === null ? new Decimal(100) : this.pointScale;
+        plan = { fixed: null, linear: new Linear(a.times(scale), m.times(scale)) };
       }
+      plans[k] = plan;
     }
-    const cls = rule.name;
-    const entry = this.policy.pay[cls]!;
-    let points: Decimal | null = null;
-    let payment: Fen;
-    if (entry.mode === 'standard') {
-      // The standard was computed and rounded once with the terms.
-      points = c.terms!.standardPoints;
-      payment = c.terms!.standardFen;
-    } else {
-      const amount = payMode(entry.mode).amount(c, entry, this.terms);
-      if (this.policy.method === 'rate') payment = roundFen(amount.times(100));
-      else {
-        points = amount.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP);
-        payment = roundFen(points.times(this.policy.points!.point_value).times(100));
-      }
+    return plan;
+  }
+
+  /** The first rule that holds, and what its pay mode pays. */
+  private classify(c: PricingCase, rules: readonly ClassRule[], classOf: readonly number[], steps: string[] | undefined, prefix = ''): ClassPayment {
+    const n = rules.length - 1;
+    let i = 0;
+    while (i < n && !rules[i]!.holds(c, this.terms)) i++;
+    const k = classOf[i]!;
+    const plan = this.plan(c.terms, k);
+    let pay = plan.fixed;
+    if (pay === null) {
+      const cls = rules[i]!.name;
+      const mode = this.policy.pay[cls]!.mode;
+      const scaled = plan.linear!.round(c.cost);
+      pay = this.pointFen === null ? { class: cls, mode, points: null, payment: scaled } : { class: cls, mode, points: new Decimal(scaled).dividedBy(this.pointScale), payment: this.pointFen.round(scaled) };
     }
     if (steps !== undefined) {
-      steps.push(`${prefix}${rule.explain(c, this.terms)}`);
-      const mode = payMode(entry.mode);
-      const amount = points !== null ? `${points} points × point value ${this.policy.points!.point_value} = ${formatYuan(payment)}` : formatYuan(payment);
-      steps.push(`${prefix}${mode.explain(c, entry, this.terms)} → ${amount}`);
+      const entry = this.policy.pay[pay.class]!;
+      steps.push(`${prefix}${rules[i]!.explain(c, this.terms)}`);
+      const amount = pay.points !== null ? `${pay.points} points × point value ${this.policy.points!.point_value} = ${formatYuan(pay.payment)}` : formatYuan(pay.payment);
+      steps.push(`${prefix}${payMode(entry.mode).explain(c, entry, this.terms)} → ${amount}`);
     }
-    return { class: cls, mode: entry.mode, points, payment };
+    return pay;
   }
+}
+
+/** How a class is paid for one group's terms. */
+interface ClassPlan {
+  readonly fixed: ClassPayment | null;
+  readonly linear: Linear | null;
 }
 
 function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, trace: boolean): PriceResult {

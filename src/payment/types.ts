@@ -18,6 +18,8 @@ export type PaymentMethod = 'rate' | 'points';
  * case of that combination.
  */
 export interface GroupTerms {
+  /** Sequence number within its pricer (0, 1, 2, … in order of first use), for look-ups by array index. */
+  readonly id: number;
   readonly drg: string;
   readonly name: string;
   readonly rw: Decimal;
@@ -75,14 +77,19 @@ export interface ClassRule {
   explain(c: PricingCase, p: PolicyTerms): string;
 }
 
-/** A way of paying a class of cases: an exact amount in units (yuan or points). */
+/**
+ * A way of paying a class of cases. Every mode pays an amount linear in the
+ * case's cost: units (yuan or points) = a + cost in fen × m, with a and m
+ * fixed per group, so they are computed once per group and class.
+ */
 export interface PayMode<P extends { mode: string }> {
   readonly mode: P['mode'];
   /** The mode's entry in the policy's `pay` section. */
   readonly schema: z.ZodType<P>;
   /** Classes the mode can pay (it needs what they provide, e.g. a multiple). */
   readonly classes: readonly OutlierClass[];
-  amount(c: PricingCase, params: P, p: PolicyTerms): Decimal;
+  /** The amount's terms: units = a + cost (fen) × m. `t` is null only for ungroupable cases. */
+  linear(t: GroupTerms | null, params: P, p: PolicyTerms): { readonly a: Decimal; readonly m: Decimal };
   /** The formula with its numbers, in words (traces). */
   explain(c: PricingCase, params: P, p: PolicyTerms): string;
 }

@@ -12,7 +12,8 @@ export const byItem = {
   mode: 'by_item',
   schema: z.strictObject({ mode: z.literal('by_item'), factor: jsonDecimal }),
   classes: ['normal', 'high', 'low', 'ungroupable', 'long_stay', 'special_review'],
-  amount: (c, { factor }, p) => new Decimal(c.cost).dividedBy(100).times(factor).times(p.yuanToUnits ?? 1),
+  // cost in fen / 100 × factor × units per yuan
+  linear: (_t, { factor }, p) => ({ a: new Decimal(0), m: factor.times(p.yuanToUnits ?? 1).dividedBy(100) }),
   explain: (c, { factor }, p) =>
     p.method === 'rate' ? `pay by_item: cost ${formatYuan(c.cost)} × ${factor}` : `pay by_item: cost ${formatYuan(c.cost)} × ${factor} × ${p.yuanToUnits} points per yuan`,
 } satisfies PayMode<{ mode: 'by_item'; factor: Decimal }>;

@@ -11,11 +11,7 @@ export const proportional = {
   mode: 'proportional',
   schema: z.strictObject({ mode: z.literal('proportional'), apply_coefficient: z.boolean().optional() }),
   classes: ['normal', 'high', 'low', 'long_stay', 'special_review'],
-  amount: (c, params) => {
-    const t = c.terms!;
-    const a = t.base.times(c.cost).dividedBy(t.ref);
-    return params.apply_coefficient === true ? a.times(t.coefficient) : a;
-  },
+  linear: (t, params) => ({ a: new Decimal(0), m: (params.apply_coefficient === true ? t!.base.times(t!.coefficient) : t!.base).dividedBy(t!.ref) }),
   explain: (c, params) => {
     const t = c.terms!;
     return `pay proportional: ${t.base} × ${formatYuan(c.cost)} / ${t.ref.dividedBy(100).toFixed(2)}${params.apply_coefficient === true ? ` × coefficient ${t.coefficient}` : ''}`;
