@@ -80,9 +80,9 @@ function drg(args: string[]): Run {
 }
 
 /** A weight table and a policy matched to the synthetic history. */
-function paymentInputs(file: string): { weights: string; policy: string } {
-  const weights = join(data, `weights-${scheme}.csv`);
-  const report = join(data, `weights-${scheme}.json`);
+function paymentInputs(file: string, n: number): { weights: string; policy: string } {
+  const weights = join(data, `weights-${scheme}-${n}.csv`);
+  const report = join(data, `weights-${scheme}-${n}.json`);
   if (!existsSync(weights)) drg(['weights', '--scheme', scheme, file, '-o', weights, '--report', report, '-q']);
   const mean = (JSON.parse(readFileSync(report, 'utf8')) as { overall_mean_cost: string }).overall_mean_cost;
   const example = JSON.parse(readFileSync(join(root, 'examples/payment/policy-rate.json'), 'utf8')) as { name: string; rate: { default: string } };
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
   const workerCounts = values.workers.split(',').map(Number);
   for (const n of sizes) {
     const file = synth(n);
-    const { weights, policy } = paymentInputs(file);
+    const { weights, policy } = paymentInputs(file, n);
     if (values.kernel) {
       await kernel(file, weights, policy);
       jobs(file, weights, policy);

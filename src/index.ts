@@ -3,6 +3,8 @@
  *
  * Grouping (CHS-DRG): loadScheme → groupCase / explain / whatIf.
  * Case model: parseCase (zod), caseSchema, Case.
+ * Payment: loadWeightTable, computeWeights / weightsFromCsv, computeRate, pointValue,
+ * loadPolicy → Pricer → priceCase / priceCsv, settleHospitals / settleCsv.
  */
 export {
   explain,
@@ -35,3 +37,8 @@ export { schemesDir, sharedDir, resolveSchemeDir } from './paths.js';
 export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
 export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
 export type { Counts } from './bulk/job.js';
+
+// DRG payment: weights, rates and point values (weights/), pricing and hospital settlement (payment/).
+export * from '../weights/index.js';
+export * from './payment/index.js';
+export { Decimal } from './money.js';

@@ -23,7 +23,7 @@ const drg = (args: string[], input?: string) => {
 };
 const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 let tmp: string;
-let history: string; // 20,000 synthetic cases (with malformed rows) under CHS-DRG 1.1
+let history: string; // 8,000 synthetic cases (with malformed rows) under CHS-DRG 1.1
 let table: string; // weights computed from them
 const file = (name: string, text: string) => {
   const p = join(tmp, name);
@@ -36,7 +36,7 @@ beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
   tmp = mkdtempSync(join(tmpdir(), 'drg-pay-'));
   history = join(tmp, 'history.csv');
-  expect(drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '20000', '--seed', '11', '--malformed', '0.01', '-o', history, '-q']).code).toBe(0);
+  expect(drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '8000', '--seed', '11', '--malformed', '0.01', '-o', history, '-q']).code).toBe(0);
   table = join(tmp, 'weights.csv');
   const r = drg(['weights', '--scheme', 'chs-drg-1.1', history, '-o', table, '--workers', '1', '-q']);
   expect(r.code).toBe(0);
@@ -52,7 +52,7 @@ describe('drg weights', () => {
     expect(readFileSync(out2, 'utf8')).toBe(readFileSync(table, 'utf8'));
     const m = /(\d+) rows read = (\d+) grouped \+ (\d+) ambiguous \+ (\d+) ungroupable \+ (\d+) invalid \+ (\d+) rejected; grouped = (\d+) used \+ (\d+) without a usable cost \+ (\d+) without a usable year/.exec(r.err)!;
     const n = m.slice(1).map(Number);
-    expect(n[0]).toBe(20000);
+    expect(n[0]).toBe(8000);
     expect(n[0]).toBe(n[1]! + n[2]! + n[3]! + n[4]! + n[5]!);
     expect(n[1]).toBe(n[6]! + n[7]! + n[8]!);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
@@ -150,9 +150,9 @@ describe('drg price', () => {
     expect(readFileSync(rej2, 'utf8')).toBe(readFileSync(rej1, 'utf8'));
     const m = /(\d+) rows read = (\d+) normal \+ (\d+) high \+ (\d+) low \+ (\d+) ungroupable \+ (\d+) long_stay \+ (\d+) special_review \+ (\d+) unpriced \+ (\d+) rejected/.exec(a.err)!;
     const n = m.slice(1).map(Number);
-    expect(n[0]).toBe(20000);
+    expect(n[0]).toBe(8000);
     expect(n[0]).toBe(n.slice(1).reduce((x, y) => x + y, 0));
-    expect(csv(readFileSync(one, 'utf8')).length + csv(readFileSync(rej1, 'utf8')).length).toBe(20000);
+    expect(csv(readFileSync(one, 'utf8')).length + csv(readFileSync(rej1, 'utf8')).length).toBe(8000);
     const norm = (s: string) => s.replace(/\d+ workers?, [\d.]+ s, \d+ rows\/s/, '').replace(/r[12]\.csv/, 'r.csv');
     expect(norm(a.err)).toBe(norm(b.err));
   });

@@ -7,14 +7,13 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BatchJob, Counts } from '../bulk/job.js';
-import { runPipeline } from '../bulk/pipeline.js';
+import type { Counts } from '../bulk/job.js';
 import { readTable } from '../csv/table.js';
 import { IssueList } from '../errors.js';
 import { type Fen, formatYuan } from '../money.js';
-import { HospitalsJob, zeroSettleCounts, type HospitalsJobSpec } from '../jobs/hospitals.js';
 import { REJECTS_HEADER } from '../jobs/group.js';
-import { emptyParts, settleHospitals, type Period, type SettlementParts } from '../payment/hospitals.js';
+import { settleCsv } from '../payment/bulk.js';
+import type { Period } from '../payment/hospitals.js';
 import { loadPolicy } from '../payment/policy.js';
 import { clearingCsv, periodCsv } from '../payment/statements.js';
 import { cellSignedYuan } from '../../weights/cells.js';
@@ -111,28 +110,22 @@ export async function run(argv: readonly string[]): Promise<number> {
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   try {
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
-    const result = await runPipeline<HospitalsJobSpec>({
+    const { counts, settlement } = await settleCsv({
+      policy,
       input: source,
-      output: out.stream,
-      rejects: rejects?.stream,
+      ...(rejects !== undefined ? { rejects: rejects.stream } : {}),
       workers,
-      makeSpec: (header, newline) => {
-        const spec: HospitalsJobSpec = { kind: 'hospitals', points: policy.method === 'points', header, newline };
-        new HospitalsJob(spec); // checks the header before any work starts
-        return spec;
-      },
-      makeLocalJob: (spec): BatchJob => (workers <= 1 ? new HospitalsJob(spec) : { head: () => '', run: () => { throw new Error('batches run on the worker pool'); } }),
-      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
+      period,
+      ...(advances !== undefined ? { advances } : {}),
+      ...(assessment !== undefined ? { assessment } : {}),
+      ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
     });
     progress?.done();
-    const parts = (result.aggregate as SettlementParts | undefined) ?? emptyParts();
-    const settlement = settleHospitals(parts, policy, { period, ...(advances !== undefined ? { advances } : {}), ...(assessment !== undefined ? { assessment } : {}) });
     out.stream.write(periodCsv(settlement));
     clearing.stream.write(clearingCsv(settlement));
     await out.commit();
     await clearing.commit();
     await rejects?.commit();
-    const counts: Counts = { ...zeroSettleCounts(), ...result.counts };
     if (!quiet) {
       const n = (k: string) => counts[k] ?? 0;
       const lines = [

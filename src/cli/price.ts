@@ -5,18 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CaseDecoder, HeaderError, parseColumnMap } from '../case/decode.js';
-import type { CaseField } from '../case/schema.js';
-import type { BatchJob, Counts } from '../bulk/job.js';
-import { runPipeline } from '../bulk/pipeline.js';
-import { csvLine } from '../io/csv.js';
+import type { CaseDecoder } from '../case/decode.js';
+import type { Counts } from '../bulk/job.js';
 import { formatYuan } from '../money.js';
-import { PriceJob, priceColumns, PRICE_REJECTS_HEADER, type MissingWeights, type PriceJobSpec } from '../jobs/price.js';
+import { PRICE_REJECTS_HEADER } from '../jobs/price.js';
+import { priceCsv } from '../payment/bulk.js';
 import { loadPolicy } from '../payment/policy.js';
 import { OUTLIER_CLASSES } from '../payment/types.js';
 import { resolveSchemeDir } from '../paths.js';
-import { loadWeightTable } from '../../weights/table.js';
-import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
 import { onePositional, parse, required } from './args.js';
 import { EXIT } from './errors.js';
@@ -76,29 +72,15 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = onePositional(positionals, 'cases file');
-  const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
-  const weightsPath = resolve(required(values.weights, '--weights'));
-  const policyPath = resolve(required(values.policy, '--policy'));
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  const scheme = required(values.scheme, '--scheme');
+  const weights = required(values.weights, '--weights');
+  const policyPath = required(values.policy, '--policy');
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   const started = performance.now();
-
-  // Policy and weights are small: validate them here so a bad file fails before any work.
-  const policy = loadPolicy(policyPath);
-  let schemeId: string;
-  let weightsLoaded;
-  let scheme;
-  if (workers <= 1) {
-    scheme = loadSchemeSync(schemeDir);
-    weightsLoaded = loadWeightTable(weightsPath, { scheme });
-    schemeId = scheme.id;
-  } else {
-    // Workers check the table against the scheme; here only its own format.
-    weightsLoaded = loadWeightTable(weightsPath);
-    schemeId = readManifest(schemeDir).id;
-  }
-  // DRGs the table lacks are reported from the data (cases paid as ungroupable), the same way for any worker count.
+  // The policy is small: read it here for its name (and to fail before any work).
+  const policy = loadPolicy(resolve(policyPath));
+  const schemeId = readManifest(resolveSchemeDir(scheme)).id;
 
   const source = openInput(input);
   const size = input === '-' ? undefined : statSync(input).size;
@@ -107,57 +89,35 @@ export async function run(argv: readonly string[]): Promise<number> {
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   try {
     if (rejects !== undefined) rejects.stream.write(PRICE_REJECTS_HEADER);
-    const result = await runPipeline<PriceJobSpec>({
+    const { counts, missingWeights } = await priceCsv({
+      scheme,
+      weights,
+      policy: policyPath,
       input: source,
       output: out.stream,
-      rejects: rejects?.stream,
+      ...(rejects !== undefined ? { rejects: rejects.stream } : {}),
+      trace: values.trace === true,
+      ...(values['share-column'] !== undefined ? { shareColumn: values['share-column'] } : {}),
+      ...(values['review-column'] !== undefined ? { reviewColumn: values['review-column'] } : {}),
+      ...(values.columns !== undefined ? { columns: values.columns } : {}),
       workers,
-      workerHeapMb: 128,
-      makeSpec: (header, newline) => {
-        const has = (name: string) => header.some((h) => h.trim().toLowerCase() === name);
-        const pick = (flag: string | undefined, fallback: string): string | null => {
-          if (flag !== undefined) {
-            if (!has(flag.toLowerCase())) throw new HeaderError(`column "${flag}" is not in the header (header has: ${header.join(', ')})`);
-            return flag;
-          }
-          return has(fallback) ? fallback : null;
-        };
-        const spec: PriceJobSpec = {
-          kind: 'price',
-          scheme: schemeDir,
-          weights: weightsPath,
-          policy: policyPath,
-          trace: values.trace === true,
-          rejects: rejects !== undefined,
-          header,
-          newline,
-          columns: columns as [string, CaseField][],
-          shareColumn: pick(values['share-column'], 'patient_share'),
-          reviewColumn: pick(values['review-column'], 'special_review'),
-        };
-        const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
-        if (!quiet) noteColumns(decoder, [spec.shareColumn, spec.reviewColumn]);
-        return spec;
+      onHeader: (decoder, extra) => {
+        if (!quiet) noteColumns(decoder, extra);
       },
-      makeLocalJob: (spec): BatchJob =>
-        workers <= 1
-          ? new PriceJob(spec, { scheme: scheme!, weights: weightsLoaded, policy })
-          : { head: () => csvLine(priceColumns(policy.method, spec.trace)), run: () => { throw new Error('batches run on the worker pool'); } },
-      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
+      ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
     });
     progress?.done();
     await out.commit();
     await rejects?.commit();
     if (!quiet) {
-      const missing = (result.aggregate as MissingWeights | undefined) ?? {};
-      const drgs = Object.keys(missing).sort();
+      const drgs = Object.keys(missingWeights).sort();
       if (drgs.length > 0) {
-        const cases = drgs.reduce((a, d) => a + missing[d]!, 0);
-        process.stderr.write(`drg price: note: ${cases} case${cases > 1 ? 's' : ''} in ${drgs.length} DRG${drgs.length > 1 ? 's' : ''} without a weight were paid as ungroupable: ${drgs.slice(0, 10).map((d) => `${d} (${missing[d]})`).join(', ')}${drgs.length > 10 ? ', …' : ''}\n`);
+        const cases = drgs.reduce((a, d) => a + missingWeights[d]!, 0);
+        process.stderr.write(`drg price: note: ${cases} case${cases > 1 ? 's' : ''} in ${drgs.length} DRG${drgs.length > 1 ? 's' : ''} without a weight were paid as ungroupable: ${drgs.slice(0, 10).map((d) => `${d} (${missingWeights[d]})`).join(', ')}${drgs.length > 10 ? ', …' : ''}\n`);
       }
-      process.stderr.write(`${priceSummary(result.counts, schemeId, policy.name, performance.now() - started, values.rejects, workers)}\n`);
+      process.stderr.write(`${priceSummary(counts, schemeId, policy.name, performance.now() - started, values.rejects, workers)}\n`);
     }
-    return (result.counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
+    return (counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
   } catch (err) {
     progress?.done();
     out.abort();
@@ -166,8 +126,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function noteColumns(d: CaseDecoder, extra: readonly (string | null)[]): void {
-  const used = new Set(extra.filter((e): e is string => e !== null).map((e) => e.toLowerCase()));
+function noteColumns(d: CaseDecoder, extra: readonly string[]): void {
+  const used = new Set(extra.map((e) => e.toLowerCase()));
   const ignored = d.ignored.filter((c) => !used.has(c.trim().toLowerCase()));
   if (ignored.length > 0) process.stderr.write(`drg price: note: ignoring column${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')}\n`);
   if (!d.fields.includes('total_cost')) process.stderr.write('drg price: note: no total_cost column: no case can be priced\n');

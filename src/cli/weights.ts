@@ -1,27 +1,18 @@
 /**
  * `drg weights`: relative weights from a history of cases, and the scheme's
- * evaluation (RIV, CV overall and per MDC, grouping rate).
- *
- * The history is grouped in one streamed pass (worker threads) that spills
- * 16 bytes per usable case to a temporary file; the computation then reads
- * that file a few times, so memory does not grow with the history.
+ * evaluation (RIV, CV overall and per MDC, grouping rate). A thin layer over
+ * weightsFromCsv (weights/bulk.ts).
  */
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { CaseDecoder, HeaderError, parseColumnMap } from '../case/decode.js';
-import type { CaseField } from '../case/schema.js';
-import type { BatchJob, Counts } from '../bulk/job.js';
-import { runPipeline } from '../bulk/pipeline.js';
+import { resolve } from 'node:path';
+import type { Counts } from '../bulk/job.js';
+import { parseColumnMap } from '../case/decode.js';
 import { Decimal, parseYuan } from '../money.js';
-import { spillDrgs, WeightsJob, zeroWeightCounts, type WeightsJobSpec } from '../jobs/weights.js';
 import { REJECTS_HEADER } from '../jobs/group.js';
 import { resolveSchemeDir } from '../paths.js';
 import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
 import { loadAdjustments } from '../../weights/adjust.js';
-import { computeWeights, type RescaleMode } from '../../weights/compute.js';
-import { historyFromSpill } from '../../weights/history.js';
+import { weightsFromCsv } from '../../weights/bulk.js';
+import type { RescaleMode } from '../../weights/compute.js';
 import type { TrimSpec } from '../../weights/trim/index.js';
 import { formatWeightTable, weightReport, weightSummary } from '../../weights/write.js';
 import { onePositional, oneOf, parse, required } from './args.js';
@@ -109,7 +100,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = onePositional(positionals, 'history file');
-  const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
+  const schemeArg = required(values.scheme, '--scheme');
   const method = oneOf(values.trim, '--trim', ['logsd', 'percentile', 'none'] as const, 'logsd');
   if (values.k !== undefined && method !== 'logsd') throw new UsageError('--k goes with --trim logsd');
   if (values.percentiles !== undefined && method !== 'percentile') throw new UsageError('--percentiles goes with --trim percentile');
@@ -131,59 +122,42 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (years !== undefined && (years.length > yearWeights.length || years.some((y) => !Number.isInteger(y)))) throw new UsageError(`--years takes at most ${yearWeights.length} whole years (one per year weight)`);
   const rescale = oneOf<RescaleMode>(values.rescale, '--rescale', ['none', 'keep_total', 'unit'], 'none');
   const rwDecimals = positive(values['rw-decimals'], '--rw-decimals', 4, true);
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  if (values.columns !== undefined) parseColumnMap(values.columns); // a bad map fails before any work
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   const started = performance.now();
-
-  // The scheme is needed here anyway (names, MDCs, DRG numbering); workers load their own.
-  const scheme = loadSchemeSync(schemeDir);
+  const scheme = loadSchemeSync(resolveSchemeDir(schemeArg));
   const adjust = values.adjust !== undefined ? loadAdjustments(resolve(values.adjust), scheme) : undefined;
-  const temp = mkdtempSync(join(values['temp-dir'] ?? tmpdir(), 'drg-weights-'));
-  const spillPath = join(temp, 'history.bin');
   const out = new AtomicOutput(values.output);
   const report = values.report !== undefined ? new AtomicOutput(values.report) : undefined;
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   const source = openInput(input);
   const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, undefined) : undefined;
   try {
-    const spill = createWriteStream(spillPath);
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
-    const result = await runPipeline<WeightsJobSpec>({
+    const { counts, weights, groupingMs } = await weightsFromCsv({
+      scheme: schemeArg,
+      loaded: scheme,
       input: source,
-      output: spill,
-      rejects: rejects?.stream,
+      ...(rejects !== undefined ? { rejects: rejects.stream } : {}),
+      ...(values.columns !== undefined ? { columns: values.columns } : {}),
       workers,
-      workerHeapMb: 128,
-      makeSpec: (header, newline) => {
-        const decoder = new CaseDecoder(header, new Map(columns)); // validates the header before any work starts
-        const hasYear = header.some((h) => h.trim().toLowerCase() === 'year');
-        if (!hasYear && !decoder.fields.includes('discharge_date')) throw new HeaderError(`the history needs a year: a "year" column or discharge_date (header has: ${header.join(', ')})`);
-        if (!decoder.fields.includes('total_cost')) throw new HeaderError(`the history needs total_cost (header has: ${header.join(', ')})`);
-        return { kind: 'weights', scheme: schemeDir, columns: columns as [string, CaseField][], yearColumn: hasYear ? 'year' : null, rejects: rejects !== undefined, header, newline };
+      ...(values['temp-dir'] !== undefined ? { tempDir: values['temp-dir'] } : {}),
+      ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
+      options: {
+        trim,
+        minCost,
+        maxLos: positive(values['max-los'], '--max-los', 60),
+        yearWeights,
+        ...(years !== undefined ? { years } : {}),
+        minCases: positive(values['min-cases'], '--min-cases', 5, true),
+        maxCv: positive(values['max-cv'], '--max-cv', 0.7),
+        rwDecimals,
+        ...(adjust !== undefined ? { adjust } : {}),
+        rescale,
       },
-      makeLocalJob: (spec): BatchJob => (workers <= 1 ? new WeightsJob(spec, { scheme }) : { head: () => '', run: () => { throw new Error('batches run on the worker pool'); } }),
-      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
     });
     progress?.done();
-    spill.end();
-    await finished(spill);
-    const counts: Counts = { ...zeroWeightCounts(), ...result.counts };
-    const groupedMs = performance.now() - started;
-    const weights = computeWeights(historyFromSpill(spillPath, spillDrgs(scheme)), {
-      trim,
-      minCost,
-      maxLos: positive(values['max-los'], '--max-los', 60),
-      yearWeights,
-      ...(years !== undefined ? { years } : {}),
-      minCases: positive(values['min-cases'], '--min-cases', 5, true),
-      maxCv: positive(values['max-cv'], '--max-cv', 0.7),
-      rwDecimals,
-      ...(adjust !== undefined ? { adjust } : {}),
-      rescale,
-      scheme,
-      grouping: { read: counts['read']!, grouped: counts['grouped']! },
-    });
     out.stream.write(formatWeightTable(weights, rwDecimals));
     if (report !== undefined) {
       report.stream.write(`${JSON.stringify(weightReport(weights, { scheme: scheme.id, rows: counts, min_cost: minCostText, year_weights: yearWeights.map((w) => new Decimal(w).toString()) }), null, 2)}\n`);
@@ -197,7 +171,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(
         `drg weights: ${n('read')} rows read = ${n('grouped')} grouped + ${n('ambiguous')} ambiguous + ${n('ungroupable')} ungroupable + ${n('invalid')} invalid + ${n('rejected')} rejected; ` +
           `grouped = ${n('spilled')} used + ${n('no_cost')} without a usable cost + ${n('no_year')} without a usable year ` +
-          `(scheme ${scheme.id}, ${workers} worker${workers > 1 ? 's' : ''}, grouping ${(groupedMs / 1000).toFixed(1)} s, total ${(ms / 1000).toFixed(1)} s, ${Math.round((n('read') * 1000) / ms)} rows/s)\n`,
+          `(scheme ${scheme.id}, ${workers} worker${workers > 1 ? 's' : ''}, grouping ${(groupingMs / 1000).toFixed(1)} s, total ${(ms / 1000).toFixed(1)} s, ${Math.round((n('read') * 1000) / ms)} rows/s)\n`,
       );
       process.stderr.write(`${weightSummary(weights).replace(/^/gm, 'drg weights: ')}\n`);
     }
@@ -209,8 +183,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects?.abort();
     if (err instanceof RangeError) throw new FatalError(err.message);
     throw err;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
   }
 }
 
