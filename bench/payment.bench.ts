@@ -17,10 +17,9 @@
  * Peak RSS is the whole process (all threads), as `DRG_REPORT_RSS=1` makes the CLI report it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { CaseDecoder } from '../src/case/decode.js';
@@ -34,10 +33,8 @@ import { loadPolicy } from '../src/payment/policy.js';
 import { Pricer, type PriceInput } from '../src/payment/price.js';
 import { groupCase, loadSchemeSync } from '../groupers/chs-drg/index.js';
 import { loadWeightTable } from '../weights/table.js';
+import { bin, data, root, synthFile } from './synth-data.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/drg.js');
-const data = join(root, 'bench/data');
 
 const { values } = parseArgs({
   options: {
@@ -53,17 +50,7 @@ const scheme = values.scheme;
 const runs = Number(values.runs);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function synth(n: number): string {
-  mkdirSync(data, { recursive: true });
-  const file = join(data, `synth-${scheme}-${n}.csv`);
-  if (!existsSync(file)) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'synth', '--scheme', scheme, '-n', String(n), '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('drg synth failed');
-    console.error(`generated ${file} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  return file;
-}
+const synth = (n: number): string => synthFile(scheme, n);
 
 interface Run {
   readonly seconds: number;

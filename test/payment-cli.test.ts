@@ -252,7 +252,7 @@ describe('drg hospitals', () => {
     const rej = join(tmp, 'h-rejects.csv');
     const r = drg(['hospitals', '--policy', join(EX, 'policy-rate.json'), '-', '--clearing', join(tmp, 'c.csv'), '--rejects', rej], priced);
     expect(r.code).toBe(3);
-    expect(r.err).toContain('4 rows read = 1 settled + 1 unpriced (skipped) + 2 unsettled + 0 malformed');
+    expect(r.err).toMatch(/4 rows read \([\d.]+ s\) = 1 settled \+ 1 unpriced \(skipped\) \+ 2 unsettled \+ 0 malformed/);
     expect(csv(readFileSync(rej, 'utf8')).map((x) => [x['line'], x['reason']])).toEqual([['3', 'hospital_id.missing'], ['4', 'discharge_date.missing']]);
     const notPriced = drg(['hospitals', '--policy', join(EX, 'policy-rate.json'), join(ROOT, 'examples/cases.csv'), '--clearing', join(tmp, 'c2.csv')]);
     expect(notPriced.code).toBe(1);

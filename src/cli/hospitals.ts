@@ -129,7 +129,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (!quiet) {
       const n = (k: string) => counts[k] ?? 0;
       const lines = [
-        `${n('read')} rows read = ${n('settled')} settled + ${n('unpriced')} unpriced (skipped) + ${n('unsettled')} unsettled + ${n('rejected')} malformed${n('unsettled') + n('rejected') > 0 ? (values.rejects !== undefined ? ` (see ${values.rejects})` : ' (give --rejects <file> to see them)') : ''}`,
+        `${n('read')} rows read (${((performance.now() - started) / 1000).toFixed(1)} s) = ${n('settled')} settled + ${n('unpriced')} unpriced (skipped) + ${n('unsettled')} unsettled + ${n('rejected')} malformed${n('unsettled') + n('rejected') > 0 ? (values.rejects !== undefined ? ` (see ${values.rejects})` : ' (give --rejects <file> to see them)') : ''}`,
         `${settlement.clearing.length} hospitals, ${settlement.periods.length} hospital-periods (${period}); payments ${formatYuan(settlement.totals.payments)}, patient payments ${formatYuan(settlement.totals.patientPayments)}, entitlement ${formatYuan(settlement.totals.entitlement)}, clearing ${formatYuan(settlement.totals.clearing)} (clearing statement in ${clearingPath})`,
       ];
       if (settlement.pointValue !== null) lines.push(`point value: provisional ${settlement.pointValue.provisional}, final ${settlement.pointValue.final} = ${settlement.pointValue.how}`);
@@ -139,7 +139,6 @@ export async function run(argv: readonly string[]): Promise<number> {
         const extra = [...(m?.keys() ?? [])].filter((h) => !known.has(h));
         if (extra.length > 0) lines.push(`note: ${what} given for hospital${extra.length > 1 ? 's' : ''} without priced cases (not settled): ${extra.join(', ')}`);
       }
-      lines.push(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
       process.stderr.write(lines.map((l) => `drg hospitals: ${l}\n`).join(''));
     }
     return (counts['unsettled'] ?? 0) + (counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
