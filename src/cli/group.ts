@@ -3,6 +3,7 @@
  * year of a region's cases, streamed through worker threads.
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { CaseDecoder, parseColumnMap } from '../case/decode.js';
 import type { CaseField } from '../case/schema.js';
@@ -10,6 +11,7 @@ import type { BatchJob, Counts } from '../bulk/job.js';
 import { runPipeline } from '../bulk/pipeline.js';
 import { GroupJob, groupHead, matrixCsv, matrixRows, REJECTS_HEADER, type GroupJobSpec, type MigrationMatrix, type OutputFormat } from '../jobs/group.js';
 import { resolveSchemeDir } from '../paths.js';
+import { configOf } from '../qc/config.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
 import { onePositional, oneOf, parse, required } from './args.js';
@@ -41,6 +43,10 @@ Options:
                         columns and writes a migration matrix (old → new DRG)
   --matrix <file>       where the migration matrix goes (default: next to -o,
                         <output>.migration.csv)
+  --qc                  run the settlement-list quality checks first (see drg qc): cases
+                        with an error finding become invalid, with the rule ids as
+                        reasons; findings go to a qc_findings column (a qc field in jsonl)
+  --qc-config <file>    region configuration of the quality checks (implies --qc)
   --workers <n>         worker threads (default: available cores); 1 runs in-process
   --progress            show a progress line even when standard error is not a terminal
   -q, --quiet           no notes, no progress, no summary line
@@ -60,6 +66,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects: { type: 'string' },
     'compare-scheme': { type: 'string' },
     matrix: { type: 'string' },
+    qc: { type: 'boolean' },
+    'qc-config': { type: 'string' },
     workers: { type: 'string' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -82,6 +90,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     matrixPath = `${values.output.replace(/\.csv$/i, '')}.migration.csv`;
   }
   if (compareDir === null && matrixPath !== undefined) throw new UsageError('--matrix needs --compare-scheme');
+  const qc = values.qc === true || values['qc-config'] !== undefined ? { config: values['qc-config'] !== undefined ? resolve(values['qc-config']) : null } : null;
+  if (qc !== null && compareDir !== null) throw new UsageError('--qc cannot be combined with --compare-scheme (check quality with one scheme, then compare)');
+  if (qc !== null) configOf(qc.config); // a broken configuration stops the run here, before any work
 
   const started = performance.now();
   // In-process runs load the schemes here; with workers, each thread loads its own and
@@ -129,6 +140,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           header,
           columns: columns as [string, CaseField][],
           newline,
+          ...(qc !== null ? { qc } : {}),
         };
         const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
         if (!quiet) noteColumns(decoder);
@@ -166,7 +178,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function parseWorkers(v: string | undefined): number {
+export function parseWorkers(v: string | undefined): number {
   if (v === undefined) return availableParallelism();
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`--workers must be a whole number from 1 to 256 (got ${v})`);
   return Number(v);

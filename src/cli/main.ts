@@ -15,6 +15,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   group: { summary: 'group a CSV file of cases under a CHS-DRG scheme', load: () => import('./group.js') },
   whatif: { summary: 'show the group of each case with each diagnosis / procedure as principal', load: () => import('./whatif.js') },
+  qc: { summary: 'check the settlement-list quality of a CSV file of cases (findings, summary per hospital)', load: () => import('./qc.js') },
 };
 
 const USAGE = `Usage: drg <command> [options]

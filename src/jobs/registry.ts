@@ -4,6 +4,7 @@
  */
 import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
+import { QcJob, type QcJobSpec } from './qc.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
 
 interface JobKind {
@@ -15,6 +16,7 @@ interface JobKind {
 export const JOB_KINDS: Record<string, JobKind> = {
   group: { create: (spec) => new GroupJob(spec as GroupJobSpec), merge: GroupJob.merge as JobKind['merge'] },
   whatif: { create: (spec) => new WhatIfJob(spec as WhatIfJobSpec) },
+  qc: { create: (spec) => new QcJob(spec as QcJobSpec), merge: QcJob.merge as JobKind['merge'] },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {
