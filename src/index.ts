@@ -3,6 +3,7 @@
  *
  * Grouping (CHS-DRG): loadScheme → groupCase / explain / whatIf.
  * Case model: parseCase (zod), caseSchema, Case.
+ * Quality checks: checkCase, qcConfig / loadQcConfig, summarise.
  */
 export {
   explain,
@@ -32,3 +33,27 @@ export { CaseDecoder, parseColumnMap, SETTLEMENT_LIST_COLUMNS, HeaderError, type
 export { DataError, formatIssue, type DataIssue } from './errors.js';
 export { formatYuan, parseYuan, roundFen, type Fen } from './money.js';
 export { schemesDir, sharedDir, resolveSchemeDir } from './paths.js';
+export {
+  checkCase,
+  Checker,
+  checkerFor,
+  hasError,
+  loadQcConfig,
+  qcConfig,
+  QcConfig,
+  QC_LISTS,
+  QC_RULES,
+  qualityScore,
+  summarise,
+  summaryCsv,
+  summaryJson,
+  tallyCase,
+  mergeTally,
+  type Finding,
+  type QcInput,
+  type QcRule,
+  type QcSummary,
+  type QcTally,
+  type Severity,
+  type SummaryRow,
+} from './qc/index.js';

@@ -38,8 +38,22 @@ export const KNOWN = 1 << 0;
 
 /** The code lists of the quality checks, by name (the names a region config uses). */
 export const QC_LISTS = {
-  male_dx: { system: 'dx', bit: 1 << 1, base: [], baseRemove: [], derived: 'male', description: 'diagnoses for male patients only: the principal-diagnosis lists of the male MDCs (MDCM) not listed by a non-shared other MDC' },
-  female_dx: { system: 'dx', bit: 1 << 2, base: ['O00-O99'], baseRemove: [], derived: 'female', description: 'diagnoses for female patients only: the lists of the female MDCs (MDCN, MDCO) likewise, plus every obstetric code O00–O99' },
+  male_dx: {
+    system: 'dx',
+    bit: 1 << 1,
+    base: ['N40-N51', 'C60-C63', 'D29*', 'D40*', 'Q53-Q55'],
+    baseRemove: [],
+    derived: 'male',
+    description: 'diagnoses for male patients only: codes of the male MDC list (MDCM) listed by no other MDC but the shared pre-MDCs, plus the ICD-10 male genital categories N40–N51, C60–C63, D29, D40, Q53–Q55',
+  },
+  female_dx: {
+    system: 'dx',
+    bit: 1 << 2,
+    base: ['N70-N98', 'C51-C58', 'D25-D28', 'D39*', 'Q50-Q52', 'O00-O99'],
+    baseRemove: [],
+    derived: 'female',
+    description: 'diagnoses for female patients only: codes of the female MDC lists (MDCN, MDCO) likewise, plus the ICD-10 female genital categories N70–N98, C51–C58, D25–D28, D39, Q50–Q52 and every obstetric code O00–O99',
+  },
   external_cause_dx: { system: 'dx', bit: 1 << 3, base: ['V01-Y98'], baseRemove: [], derived: null, description: 'external causes of injury (V01–Y98): never principal' },
   secondary_only_dx: { system: 'dx', bit: 1 << 4, base: ['B95-B98'], baseRemove: [], derived: 'invalid_principal', description: 'codes only allowed as secondary diagnoses: invalid_principal_dx.csv of the scheme (CHS-DRG 2.0) plus B95–B98 (infectious agents)' },
   symptom_dx: { system: 'dx', bit: 1 << 5, base: ['R00-R99'], baseRemove: [], derived: null, description: 'symptoms, signs and abnormal findings (R00–R99)' },
@@ -48,8 +62,22 @@ export const QC_LISTS = {
   obstetric_dx: { system: 'dx', bit: 1 << 8, base: ['O00-O99'], baseRemove: [], derived: null, description: 'pregnancy, childbirth and the puerperium (O00–O99): women of child-bearing age only' },
   delivery_dx: { system: 'dx', bit: 1 << 9, base: ['O80-O84', 'Z37*'], baseRemove: [], derived: null, description: 'delivery diagnoses (O80–O84) and outcome of delivery (Z37): the birth weight is required' },
   gray_dx: { system: 'dx', bit: 1 << 10, base: [], baseRemove: [], derived: 'gray', description: 'gray diagnosis codes that may not be used: gray_dx.csv of the scheme (CHS-DRG 2.0)' },
-  male_px: { system: 'px', bit: 1 << 1, base: [], baseRemove: [], derived: 'male', description: 'procedures for male patients only: in the ADRG procedure lists of the male MDCs only (shared MDCs aside)' },
-  female_px: { system: 'px', bit: 1 << 2, base: [], baseRemove: [], derived: 'female', description: 'procedures for female patients only: in the ADRG procedure lists of the female MDCs only' },
+  male_px: {
+    system: 'px',
+    bit: 1 << 1,
+    base: ['60-64'],
+    baseRemove: [],
+    derived: 'male',
+    description: 'procedures for male patients only: listed only by ADRG rules of the male MDC (and shared pre-MDCs), plus ICD-9-CM-3 chapter 11, operations on the male genital organs (60–64)',
+  },
+  female_px: {
+    system: 'px',
+    bit: 1 << 2,
+    base: ['65-75'],
+    baseRemove: [],
+    derived: 'female',
+    description: 'procedures for female patients only: listed only by ADRG rules of the female MDCs likewise, plus ICD-9-CM-3 chapters 12–13, operations on the female genital organs and obstetric procedures (65–75)',
+  },
   secondary_only_px: { system: 'px', bit: 1 << 4, base: [], baseRemove: [], derived: 'invalid_principal', description: 'procedures that may not be principal: invalid_principal_px.csv of the scheme (CHS-DRG 2.0)' },
   gray_px: {
     system: 'px',
@@ -112,7 +140,7 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
       for (const l of ls) {
         if ((derived(l.derived, id) || matchesAny(l.add, code)) && !matchesAny(l.remove, code)) f |= l.bit;
       }
-      out[id] = f;
+      out[id] = bothSexes(f);
     }
     return out;
   };
@@ -124,9 +152,16 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
     patternFacts(system, code) {
       let f = 0;
       for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAny(l.add, code) && !matchesAny(l.remove, code)) f |= l.bit;
-      return f;
+      return bothSexes(f);
     },
   };
+}
+
+const SEXES = QC_LISTS.male_dx.bit | QC_LISTS.female_dx.bit;
+
+/** A code on both the male and the female list (a contradictory configuration) counts as neither. */
+function bothSexes(f: number): number {
+  return (f & SEXES) === SEXES ? f & ~SEXES : f;
 }
 
 /**

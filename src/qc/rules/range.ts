@@ -32,8 +32,8 @@ function range(spec: RangeSpec): QcRule {
       if (!given(n)) return;
       const { min, max } = spec.bounds(v.params);
       if (n < min || n > max || (spec.whole && !Number.isInteger(n))) {
-        const span = Number.isFinite(max) ? `from ${min} to ${max}` : `${min} or more`;
-        report(field, show(n), `${field} is ${show(n)}: it must be ${spec.whole ? 'a whole number of ' : ''}${unit}, ${span}; ${spec.hint}`);
+        const span = Number.isFinite(max) ? `from ${min} to ${max} ${unit}` : `${min} ${unit} or more`;
+        report(field, show(n), `${field} is ${show(n)}: it must be ${spec.whole ? 'a whole number, ' : ''}${span}; ${spec.hint}`);
       }
     },
   };
