@@ -57,3 +57,6 @@ export {
   type Severity,
   type SummaryRow,
 } from './qc/index.js';
+export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
+export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
+export type { Counts } from './bulk/job.js';

@@ -51,6 +51,35 @@ describe('drg group', () => {
     expect(r.err).toMatch(/drg group: 8 rows read = 7 grouped \+ 0 ungroupable \+ 1 invalid \(scheme chs-drg-1\.1, /);
   });
 
+  it('groups the bundled examples under 2.0 as the README says', () => {
+    const r = drg(['group', '--scheme', 'chs-drg-2.0', EXAMPLES, '-q']);
+    expect(r.code).toBe(0);
+    expect(csv(r.out).map((x) => [x['id'], x['drg']])).toEqual([
+      ['E01-cholecystectomy', 'HC25'],
+      ['E02-appendicitis', 'GE29'],
+      ['E03-appendicitis-cc', 'GE29'],
+      ['E04-perforated-appendix-mcc', 'GE19'],
+      ['E05-newborn', 'PR15'],
+      ['E06-stroke-mcc', 'BR21'],
+      ['E07-multiple-trauma', 'ZJ15'],
+      ['E08-invalid-sex', '0000'],
+    ]);
+  });
+
+  it('groups the 2.0 reference file with ambiguous cases in the summary', () => {
+    const r = drg(['group', '--scheme', 'chs-drg-2.0', join(ROOT, '../shared/validation/chs-drg-2.0-public-2k.csv'), '--workers', '2']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('2000 rows read = 1545 grouped + 372 ambiguous + 70 ungroupable + 13 invalid');
+    const rows = csv(r.out);
+    expect(rows.filter((x) => x['status'] === 'ambiguous').every((x) => /^[A-Z]QY$/.test(x['drg']!))).toBe(true);
+  });
+
+  it('says when --translate has no maps to apply', () => {
+    const r = drg(['group', '--scheme', 'chs-drg-2.0', '--translate', EXAMPLES]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('note: scheme chs-drg-2.0 has no code maps; --translate changes nothing');
+  });
+
   it('groups the 1.1 reference file as expected, writing a file', () => {
     const out = join(tmp, 'ref.csv');
     const r = drg(['group', '--scheme', 'chs-drg-1.1', join(ROOT, '../shared/validation/chs-drg-1.1-public-2k.csv'), '-o', out]);

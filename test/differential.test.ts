@@ -10,7 +10,10 @@ import { groupCase, type GroupInput } from '../groupers/chs-drg/index.js';
 import { readPackage, type SchemePackage } from '../groupers/chs-drg/load.js';
 import { referenceGrouper } from '../groupers/chs-drg/reference.js';
 import { resolveSchemeDir } from '../src/paths.js';
-import { MINI, requireShared, scheme, toInput, validationRows } from './helpers.js';
+import { join } from 'node:path';
+import { MINI, ROOT, requireShared, scheme, toInput, validationRows } from './helpers.js';
+
+const MINI2 = join(ROOT, 'test/fixtures/mini-scheme-2.0');
 
 function pools(pkg: SchemePackage) {
   const r = pkg.rows;
@@ -52,9 +55,10 @@ const agree = (s: ReturnType<typeof scheme>, ref: ReturnType<typeof referenceGro
   return { engine: [g.status, g.mdc, g.adrg, g.drg], reference: [r.status, r.mdc, r.adrg, r.drg] };
 };
 
-describe.each(['chs-drg-1.1', 'qingdao-2023', 'chs-drg-1.0', 'chs-drg-2.0', MINI])('compiled engine = reference evaluator: %s', (name) => {
-  if (name !== MINI) requireShared();
-  const pkg = readPackage(name === MINI ? MINI : resolveSchemeDir(name));
+describe.each(['chs-drg-1.1', 'qingdao-2023', 'chs-drg-1.0', 'chs-drg-2.0', MINI, MINI2])('compiled engine = reference evaluator: %s', (name) => {
+  const fixture = name === MINI || name === MINI2;
+  if (!fixture) requireShared();
+  const pkg = readPackage(fixture ? name : resolveSchemeDir(name));
   const ref = referenceGrouper(pkg);
   const s = scheme(name);
 
@@ -66,16 +70,16 @@ describe.each(['chs-drg-1.1', 'qingdao-2023', 'chs-drg-1.0', 'chs-drg-2.0', MINI
         expect(engine).toEqual(reference);
         seen.set(String(engine[0]), (seen.get(String(engine[0])) ?? 0) + 1);
       }),
-      { numRuns: name === MINI ? 3000 : 1500, seed: 20261122 },
+      { numRuns: fixture ? 3000 : 1500, seed: 20261122 },
     );
     // The generator must reach every outcome, or the comparison proves little.
     expect(seen.get('grouped')).toBeGreaterThan(100);
-    expect(seen.get('ungroupable')).toBeGreaterThan(50);
-    expect(seen.get('invalid')).toBeGreaterThan(50);
-    if (name === 'chs-drg-2.0') expect(seen.get('ambiguous')).toBeGreaterThan(50);
+    expect(seen.get('ungroupable')).toBeGreaterThan(30);
+    expect(seen.get('invalid')).toBeGreaterThan(30);
+    if (name === 'chs-drg-2.0' || name === MINI2) expect(seen.get('ambiguous')).toBeGreaterThan(30);
   });
 
-  if (name !== MINI) {
+  if (!fixture) {
     it('on the reference cases', () => {
       const file = name === 'chs-drg-1.0' ? 'chs-drg-1.1-public-2k.csv' : `${name}-public-2k.csv`;
       for (const row of validationRows(file)) {

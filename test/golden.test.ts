@@ -10,7 +10,15 @@ import { scheme, toInput, validationRows } from './helpers.js';
 const SETS = [
   ['chs-drg-1.1', 'chs-drg-1.1-public-2k.csv'],
   ['qingdao-2023', 'qingdao-2023-public-2k.csv'],
+  ['chs-drg-2.0', 'chs-drg-2.0-public-2k.csv'],
 ] as const;
+
+describe('golden: the reference files have the status mix their README states', () => {
+  it('2.0: 1,545 grouped, 372 ambiguous, 70 ungroupable, 13 invalid', () => {
+    const count = (st: string) => validationRows('chs-drg-2.0-public-2k.csv').filter((r) => r.expected_status === st).length;
+    expect([count('grouped'), count('ambiguous'), count('ungroupable'), count('invalid')]).toEqual([1545, 372, 70, 13]);
+  });
+});
 
 describe.each(SETS)('golden: %s', (name, file) => {
   it(`groups all 2,000 rows of ${file} exactly as expected`, () => {
@@ -32,6 +40,8 @@ describe.each(SETS)('golden: %s', (name, file) => {
     for (const r of validationRows(file)) {
       const g = groupCase(s, toInput(r));
       if (g.status === 'invalid') expect(g.reasons.map((n) => n.code)).toContain('sex.invalid');
+      if (g.status === 'ungroupable') expect(g.reasons.length).toBeGreaterThan(0);
+      if (g.status === 'ambiguous') expect(g.drg).toBe(`${g.mdc!.slice(3)}QY`);
       // A rule without split rows (Qingdao's AD1, NG1, PJ1, RA4) falls back to its code; 1.x packages name no ADRG.
       if (g.status === 'grouped' && g.drg !== g.adrg) expect(g.drgName).not.toBe('');
     }

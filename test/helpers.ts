@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { loadSchemeSync, type CompiledScheme } from '../groupers/chs-drg/index.js';
 import { schemesDir, sharedDir, validationDir } from '../src/paths.js';
@@ -26,8 +26,9 @@ const cache = new Map<string, CompiledScheme>();
 export function scheme(name: string): CompiledScheme {
   let s = cache.get(name);
   if (s === undefined) {
-    if (name !== MINI) requireShared();
-    s = loadSchemeSync(name === MINI ? MINI : join(schemesDir(), name));
+    const local = isAbsolute(name); // a fixture folder
+    if (!local) requireShared();
+    s = loadSchemeSync(local ? name : join(schemesDir(), name));
     cache.set(name, s);
   }
   return s;

@@ -140,7 +140,7 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
       c.mdc = mdc;
       c.rule = rule;
       if (rules.ambiguousQy && rule.section === 'medical' && c.nPx > 0 && c.px[0] !== EMPTY_SLOT && mdc.qyCode !== null) {
-        if (rec !== null) rec.add({ kind: 'ambiguous', mdc: mdc.mdc, qy: mdc.qyCode, says: `ADRG ${rule.adrg} is medical but the case has principal procedure ${c.pxCode(0)}: ambiguous group ${mdc.qyCode}` });
+        if (rec !== null) rec.add({ kind: 'ambiguous', mdc: mdc.mdc, qy: mdc.qyCode, says: `ADRG ${rule.adrg} is medical but the case has principal procedure ${c.px[0]! >= 0 ? s.px.label(c.px[0]!) : c.pxCode(0)}: ambiguous group ${mdc.qyCode}` });
         return 'ambiguous';
       }
       const splits = rule.splits;

@@ -6,19 +6,11 @@
  *
  * Codes are compared upper-cased and trimmed; empty items are dropped.
  */
+import type { GroupInput } from './engine.js';
 import type { SchemePackage } from './load.js';
 
-export interface ReferenceCase {
-  readonly sex?: number | null;
-  readonly age?: number | null;
-  readonly age_days?: number | null;
-  readonly birth_weight?: number | null;
-  readonly los?: number | null;
-  readonly discharge?: number | null;
-  readonly vent_hours?: number | null;
-  readonly diagnoses: readonly string[];
-  readonly procedures?: readonly string[] | null;
-}
+/** The reference reads the same case fields as the engine (only the type is shared, no logic). */
+export type ReferenceCase = GroupInput;
 
 export interface ReferenceResult {
   readonly status: 'grouped' | 'ungroupable' | 'invalid' | 'ambiguous';

@@ -2,14 +2,13 @@
  * `drg group`: group a CSV file of cases under a scheme — one file or a
  * year of a region's cases, streamed through worker threads.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { CaseDecoder, parseColumnMap } from '../case/decode.js';
-import type { CaseField } from '../case/schema.js';
-import type { BatchJob, Counts } from '../bulk/job.js';
-import { runPipeline } from '../bulk/pipeline.js';
-import { GroupJob, groupHead, matrixCsv, matrixRows, REJECTS_HEADER, type GroupJobSpec, type MigrationMatrix, type OutputFormat } from '../jobs/group.js';
+import { type CaseDecoder, parseColumnMap } from '../case/decode.js';
+import type { Counts } from '../bulk/job.js';
+import { groupCsv } from '../bulk/stream.js';
+import { matrixCsv, matrixRows, REJECTS_HEADER, type MigrationMatrix, type OutputFormat } from '../jobs/group.js';
 import { resolveSchemeDir } from '../paths.js';
 import { configOf } from '../qc/config.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
@@ -81,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
   const compareDir = values['compare-scheme'] !== undefined ? resolveSchemeDir(values['compare-scheme']) : null;
   const format = oneOf<OutputFormat>(values.format, '--format', ['csv', 'jsonl', 'text'], 'csv');
-  const columns = values.columns !== undefined ? [...parseColumnMap(values.columns)] : [];
+  if (values.columns !== undefined) parseColumnMap(values.columns); // fail fast on a bad map
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   let matrixPath = values.matrix;
@@ -111,6 +110,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     compareId = compareDir !== null ? readManifest(compareDir).id : undefined;
   }
 
+  if (values.translate === true && !quiet && !existsSync(join(schemeDir, 'dx_code_map.csv')) && !existsSync(join(schemeDir, 'proc_code_map.csv'))) {
+    process.stderr.write(`drg group: note: scheme ${schemeId} has no code maps; --translate changes nothing\n`);
+  }
   const source = openInput(input);
   const size = input === '-' ? undefined : statSync(input).size;
   const showProgress = !quiet && (values.progress === true || process.stderr.isTTY === true);
@@ -120,53 +122,34 @@ export async function run(argv: readonly string[]): Promise<number> {
   const matrixOut = matrixPath !== undefined ? new AtomicOutput(matrixPath) : undefined;
   try {
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
-    const result = await runPipeline<GroupJobSpec>({
+    const result = await groupCsv({
+      scheme: schemeDir,
+      ...(compareDir !== null ? { compare: compareDir } : {}),
       input: source,
       output: out.stream,
-      rejects: rejects?.stream,
+      ...(rejects !== undefined ? { rejects: rejects.stream } : {}),
+      format,
+      trace: values.trace === true,
+      translate: values.translate === true,
+      ...(values.columns !== undefined ? { columns: values.columns } : {}),
       workers,
-      // Measured: one scheme lives in about 50 MB of heap after loading; 128 MB keeps
-      // peak RSS near 370 MB at 10M rows on 2 workers (bench/RESULTS.md).
-      workerHeapMb: compareDir === null ? 128 : 208,
-      makeSpec: (header, newline) => {
-        const spec: GroupJobSpec = {
-          kind: 'group',
-          scheme: schemeDir,
-          compare: compareDir,
-          format,
-          trace: values.trace === true,
-          translate: values.translate === true,
-          rejects: rejects !== undefined,
-          header,
-          columns: columns as [string, CaseField][],
-          newline,
-          ...(qc !== null ? { qc } : {}),
-        };
-        const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
+      ...(qc !== null ? { qc } : {}),
+      ...(scheme !== undefined ? { loaded: { scheme, compare } } : {}),
+      onHeader: (decoder) => {
         if (!quiet) noteColumns(decoder);
-        return spec;
       },
-      makeLocalJob: (spec): BatchJob =>
-        workers <= 1
-          ? new GroupJob(spec, { scheme: scheme!, compare })
-          : {
-              head: () => groupHead(spec),
-              run: () => {
-                throw new Error('batches run on the worker pool');
-              },
-            },
-      onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
+      ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
     });
     progress?.done();
     if (matrixOut !== undefined) {
-      matrixOut.stream.write(matrixCsv((result.aggregate as MigrationMatrix | undefined) ?? {}));
+      matrixOut.stream.write(matrixCsv(result.matrix ?? {}));
       await matrixOut.commit();
     }
     await out.commit();
     await rejects?.commit();
     if (!quiet) {
       process.stderr.write(`${summary(result.counts, schemeId, performance.now() - started, values.rejects, workers)}\n`);
-      if (matrixPath !== undefined) process.stderr.write(`${matrixSummary((result.aggregate as MigrationMatrix | undefined) ?? {}, schemeId, compareId!, matrixPath)}\n`);
+      if (matrixPath !== undefined) process.stderr.write(`${matrixSummary(result.matrix ?? {}, schemeId, compareId!, matrixPath)}\n`);
     }
     return (result.counts['rejected'] ?? 0) > 0 ? EXIT.rejected : EXIT.ok;
   } catch (err) {

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   group: { summary: 'group a CSV file of cases under a CHS-DRG scheme', load: () => import('./group.js') },
   whatif: { summary: 'show the group of each case with each diagnosis / procedure as principal', load: () => import('./whatif.js') },
   qc: { summary: 'check the settlement-list quality of a CSV file of cases (findings, summary per hospital)', load: () => import('./qc.js') },
+  synth: { summary: 'write synthetic cases drawn from a scheme (benchmarks, tests)', load: () => import('./synth.js') },
 };
 
 const USAGE = `Usage: drg <command> [options]
@@ -42,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`drg: unknown command "${name}"\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  // Benchmarks ask for the peak RSS of the whole process (all threads) at exit.
+  if (process.env['DRG_REPORT_RSS'] === '1') process.once('exit', () => process.stderr.write(`drg: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
   // An interrupted run exits through 'exit' handlers, which remove partial output files.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   try {

@@ -76,22 +76,35 @@ export function parseBatch(batch: RecordBatch, width: number, newline: '\n' | '\
   for (const record of splitRecords(batch.text)) {
     const raw = record.replace(/\r?\n$/, '');
     const span = Math.max(1, newlinesIn(record) + (record.endsWith('\n') ? 0 : 1));
-    if (raw.trim() === '') {
-      v.blank(line);
+    if (span === 1) {
+      visitRecord(line, raw, width, newline, v);
     } else {
       const one = Papa.parse<string[]>(raw, { delimiter: ',', newline });
-      const err = one.errors[0];
       const cells = one.data[0];
-      if (err !== undefined) {
-        v.bad(line, raw, 'row.malformed', `line ${line}: ${describePapaError(err)}`);
-      } else if (one.data.length !== 1 || cells === undefined) {
-        v.bad(line, raw, 'row.malformed', `line ${line}: the record does not parse as one row`);
+      if (one.errors.length === 0 && one.data.length === 1 && cells !== undefined && cells.length === width) {
+        v.row(line, cells); // a genuine quoted field over several lines
       } else {
-        visitCells(line, raw, cells, width, v);
+        // A stray quote joined lines that are rows of their own: read them one by one, so the
+        // line with the bad quote is reported and its neighbours are kept.
+        raw.split('\n').forEach((physical, i) => visitRecord(line + i, physical.replace(/\r$/, ''), width, newline, v));
       }
     }
     line += span;
   }
+}
+
+/** One physical line read as one record: a row, a blank line, or a bad record with its reason. */
+export function visitRecord(line: number, raw: string, width: number, newline: '\n' | '\r\n', v: RowVisitor): void {
+  if (raw.trim() === '') {
+    v.blank(line);
+    return;
+  }
+  const one = Papa.parse<string[]>(raw, { delimiter: ',', newline });
+  const err = one.errors[0];
+  const cells = one.data[0];
+  if (err !== undefined) v.bad(line, raw, 'row.malformed', `line ${line}: ${describePapaError(err)}`);
+  else if (one.data.length !== 1 || cells === undefined) v.bad(line, raw, 'row.malformed', `line ${line}: the record does not parse as one row`);
+  else visitCells(line, raw, cells, width, v);
 }
 
 /** A parsed record: the right width → a row; one empty cell → blank; otherwise a bad record. */

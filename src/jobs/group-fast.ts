@@ -1,8 +1,9 @@
 /**
- * The fused reader of the group job: for a batch without any double quote it
- * goes from CSV text straight to the grouping context, without building cell
- * arrays, code strings or case objects — commas are found by index, numbers
- * parsed from char codes, codes looked up from ranges of the line.
+ * The fused reader of the group job: for a batch whose records are single
+ * lines it goes from CSV text straight to the grouping context, without
+ * building cell arrays, code strings or case objects — commas are found by
+ * index, numbers parsed from char codes, codes looked up from ranges of the
+ * line. Lines holding a double quote are parsed as CSV by the generic path.
  *
  * It handles only the clean case. Any line it is not sure about (wrong width,
  * a blank line, spaces around a value, an unusual number, a bad amount or
@@ -11,7 +12,7 @@
  * output of both paths byte-identical.
  */
 import type { CaseDecoder } from '../case/decode.js';
-import { CASE_FIELDS, type CaseField, isRealDate } from '../case/schema.js';
+import { CASE_FIELDS, type CaseField } from '../case/schema.js';
 import type { RecordBatch } from '../io/records.js';
 import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import type { CaseContext } from '../../groupers/chs-drg/context.js';
@@ -65,17 +66,49 @@ function decimalAt(text: string, a: number, b: number): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : SLOW;
 }
 
-/** True when text[a, b) is empty or an amount with at most two decimals (see parseYuan). */
+/** True when text[a, b) is empty or an amount as parseYuan reads it: [+-]digits{1,13}[.digits{1,2}]. */
 function amountOk(text: string, a: number, b: number): boolean {
   if (a === b) return true;
-  return /^[+-]?\d{1,13}(\.\d{1,2})?$/.test(text.slice(a, b));
+  let i = a;
+  let c = text.charCodeAt(i);
+  if (c === 43 || c === 45) i++;
+  const intStart = i;
+  while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
+  const intDigits = i - intStart;
+  if (intDigits < 1 || intDigits > 13) return false;
+  if (i === b) return true;
+  if (text.charCodeAt(i) !== 46) return false;
+  const fracStart = ++i;
+  while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i === b && i - fracStart >= 1 && i - fracStart <= 2;
+}
+
+/** True when text[a, b) is empty or a real calendar day written YYYY-MM-DD (see isRealDate). */
+function dateOk(text: string, a: number, b: number): boolean {
+  if (a === b) return true;
+  if (b - a !== 10 || text.charCodeAt(a + 4) !== 45 || text.charCodeAt(a + 7) !== 45) return false;
+  const digits = (from: number, n: number): number => {
+    let v = 0;
+    for (let i = from; i < from + n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return -1;
+      v = v * 10 + (c - 48);
+    }
+    return v;
+  };
+  const y = digits(a, 4);
+  const m = digits(a + 5, 2);
+  const d = digits(a + 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 }
 
 export interface FastVisitor {
   /** A clean line: its id and numbers are read; fill contexts with {@link FusedReader.fillContext} and group. */
   clean(line: number, id: string): void;
-  /** The generic path must handle this line (its text without the line ending). */
-  slow(line: number, lineText: string): void;
+  /** The generic path must handle this line (its text without the line ending); `quoted` when it holds a quote. */
+  slow(line: number, lineText: string, quoted: boolean): void;
 }
 
 const DX_FIELD = CASE_FIELDS.indexOf('diagnoses');
@@ -111,7 +144,11 @@ export class FusedReader {
     this.values = new Float64Array(this.numeric.length);
   }
 
-  /** Walk the lines of a quote-free batch: `v.clean` for a clean line, `v.slow` otherwise. */
+  /**
+   * Walk the lines of a batch whose records are single lines (`batch.multiline`
+   * false): `v.clean` for a clean line, `v.slow` otherwise — a line holding a
+   * double quote always goes the slow way, to be parsed as CSV.
+   */
   each(batch: RecordBatch, newline: '\n' | '\r\n', v: FastVisitor): void {
     const text = batch.text;
     const width = this.decoder.width;
@@ -120,11 +157,19 @@ export class FusedReader {
     let line = batch.firstLine;
     let pos = 0;
     const n = text.length;
+    let quote = text.indexOf('"');
     while (pos < n) {
       let nl = text.indexOf('\n', pos);
       const next = nl === -1 ? n : nl + 1;
       if (nl === -1) nl = n;
       const lineEnd = newline === '\r\n' && nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (quote !== -1 && quote < nl) {
+        v.slow(line, text.slice(pos, lineEnd), true);
+        quote = text.indexOf('"', next);
+        line++;
+        pos = next;
+        continue;
+      }
       // Cell boundaries.
       let k = 0;
       start[0] = pos;
@@ -139,7 +184,7 @@ export class FusedReader {
       }
       end[k] = lineEnd;
       this.lineText = text;
-      if (!ok || k !== width - 1 || !this.readValues(text)) v.slow(line, text.slice(pos, lineEnd));
+      if (!ok || k !== width - 1 || !this.readValues(text)) v.slow(line, text.slice(pos, lineEnd), false);
       else v.clean(line, this.id);
       line++;
       pos = next;
@@ -168,11 +213,7 @@ export class FusedReader {
       this.values[i] = x;
     }
     for (const p of this.moneyAt) if (!amountOk(text, this.start[p]!, this.end[p]!)) return false;
-    for (const p of this.dateAt) {
-      const s = this.start[p]!;
-      const e = this.end[p]!;
-      if (s !== e && !isRealDate(text.slice(s, e))) return false;
-    }
+    for (const p of this.dateAt) if (!dateOk(text, this.start[p]!, this.end[p]!)) return false;
     return true;
   }
 

@@ -14,7 +14,7 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
+import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader } from './group-fast.js';
 import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
@@ -183,7 +183,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
       },
     };
     const fused = this.fused;
-    if (fused !== null && batch.text.indexOf('"') === -1) {
+    if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
       fused.each(batch, spec.newline, {
         clean: (line, id) => {
@@ -196,7 +196,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
           }
           emit(line, r, cmp);
         },
-        slow: (line, lineText) => visitQuoteFreeLine(line, lineText, width, generic),
+        slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
       });
     } else {
       parseBatch(batch, this.decoder.width, spec.newline, generic);
@@ -210,19 +210,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     const w = this.bytes;
     w.field(r.id);
     w.byte(44);
-    w.ascii(r.status);
-    w.byte(44);
-    if (r.mdc !== null) w.ascii(r.mdc);
-    w.byte(44);
-    if (r.adrg !== null) w.ascii(r.adrg);
-    w.byte(44);
-    w.ascii(r.drg);
-    w.byte(44);
-    w.recurring(r.drgName);
-    w.byte(44);
-    if (r.ccLevel !== 'none') w.ascii(r.ccLevel);
-    w.byte(44);
-    if (r.ccDx !== null) w.ascii(r.ccDx);
+    groupCells(w, r);
     w.byte(44);
     if (r.reasons.length + r.warnings.length > 0) {
       w.field(codes(r.reasons));
@@ -236,19 +224,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     }
     if (cmp !== null) {
       w.byte(44);
-      w.ascii(cmp.status);
-      w.byte(44);
-      if (cmp.mdc !== null) w.ascii(cmp.mdc);
-      w.byte(44);
-      if (cmp.adrg !== null) w.ascii(cmp.adrg);
-      w.byte(44);
-      w.ascii(cmp.drg);
-      w.byte(44);
-      w.recurring(cmp.drgName);
-      w.byte(44);
-      if (cmp.ccLevel !== 'none') w.ascii(cmp.ccLevel);
-      w.byte(44);
-      if (cmp.ccDx !== null) w.ascii(cmp.ccDx);
+      groupCells(w, cmp);
       w.byte(44);
       w.field(codes(cmp.reasons));
       w.byte(44);
@@ -283,6 +259,23 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
       }
     }
   }
+}
+
+/** status,mdc,adrg,drg,drg_name,cc_level,cc_dx of a result as CSV bytes (all but the name are plain codes). */
+function groupCells(w: ByteWriter, r: GroupResult): void {
+  w.ascii(r.status);
+  w.byte(44);
+  if (r.mdc !== null) w.ascii(r.mdc);
+  w.byte(44);
+  if (r.adrg !== null) w.ascii(r.adrg);
+  w.byte(44);
+  w.ascii(r.drg);
+  w.byte(44);
+  w.recurring(r.drgName);
+  w.byte(44);
+  if (r.ccLevel !== 'none') w.ascii(r.ccLevel);
+  w.byte(44);
+  if (r.ccDx !== null) w.ascii(r.ccDx);
 }
 
 /** The result for a row that could not be grouped because its data is unusable. */

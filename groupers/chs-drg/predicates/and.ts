@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTH, defineKind, pred, type Explanation, type Pred } from './types.js';
+import { BOTH, compileParts, defineKind, pred, type Explanation, type Pred } from './types.js';
 
 /** `and [p, q, …]`: every part holds. Parts are tested in order and stop at the first failure. */
 export const and = defineKind<unknown[]>({
@@ -8,14 +8,8 @@ export const and = defineKind<unknown[]>({
   doc: 'all of the listed predicates hold (tested in order)',
   arg: z.array(z.unknown()).min(1, 'needs at least one predicate'),
   compile(arg, _scope, path, child) {
-    // A plain loop, not forEach: a callback capturing `child` would put it in the
-    // context shared by the closures below, keeping the compiler's state alive.
-    const parts: Pred[] = [];
-    for (let i = 0; i < arg.length; i++) {
-      const p = child(arg[i], `${path}.and[${i}]`);
-      if (p !== undefined) parts.push(p);
-    }
-    if (parts.length !== arg.length) return undefined;
+    const parts = compileParts(arg, 'and', path, child);
+    if (parts === undefined) return undefined;
     const tests = parts.map((p) => p.test);
     // Small arities get straight-line closures: no loop, no array read.
     let test: Pred['test'];

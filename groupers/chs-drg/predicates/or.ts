@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOTH, defineKind, pred, type Explanation, type Pred } from './types.js';
+import { BOTH, compileParts, defineKind, pred, type Explanation, type Pred } from './types.js';
 
 /** `or [p, q, …]`: some part holds. Parts are tested in order and stop at the first success. */
 export const or = defineKind<unknown[]>({
@@ -8,14 +8,8 @@ export const or = defineKind<unknown[]>({
   doc: 'at least one of the listed predicates holds (tested in order)',
   arg: z.array(z.unknown()).min(1, 'needs at least one predicate'),
   compile(arg, _scope, path, child) {
-    // A plain loop, not forEach: a callback capturing `child` would put it in the
-    // context shared by the closures below, keeping the compiler's state alive.
-    const parts: Pred[] = [];
-    for (let i = 0; i < arg.length; i++) {
-      const p = child(arg[i], `${path}.or[${i}]`);
-      if (p !== undefined) parts.push(p);
-    }
-    if (parts.length !== arg.length) return undefined;
+    const parts = compileParts(arg, 'or', path, child);
+    if (parts === undefined) return undefined;
     const tests = parts.map((p) => p.test);
     let test: Pred['test'];
     if (tests.length === 1) test = tests[0]!;

@@ -81,6 +81,21 @@ export interface CompileScope {
 
 export type CompileChild = (json: unknown, path: string) => Pred | undefined;
 
+/**
+ * Compile the parts of an `and` / `or`; undefined when any part fails (its
+ * problem is already reported). A plain loop, not forEach: a callback
+ * capturing `child` would put it in the context shared by the caller's
+ * closures, keeping the compiler's state alive.
+ */
+export function compileParts(arg: readonly unknown[], key: 'and' | 'or', path: string, child: CompileChild): Pred[] | undefined {
+  const parts: Pred[] = [];
+  for (let i = 0; i < arg.length; i++) {
+    const p = child(arg[i], `${path}.${key}[${i}]`);
+    if (p !== undefined) parts.push(p);
+  }
+  return parts.length === arg.length ? parts : undefined;
+}
+
 export interface PredicateKind<A = unknown> {
   /** The JSON key, e.g. `main_dx_in`. */
   readonly name: string;
