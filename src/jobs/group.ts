@@ -1,7 +1,7 @@
 /**
  * The `group` job: a batch of CSV records in, output text out.
  *
- *   records → rows (parseBatch) → cases (CaseDecoder) → results (groupCase) → CSV / JSON lines / text
+ *   records → rows (visitLines, or the fused reader) → cases (CaseDecoder) → results (groupCase) → CSV / JSON lines / text
  *
  * A job is built once from a plain, serialisable spec (so a worker thread can
  * build its own copy) and then run on batches in any order; each batch's
@@ -14,9 +14,10 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
+import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader } from './group-fast.js';
+import { visitLines } from '../io/lines.js';
 import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
 import type { Finding } from '../qc/types.js';
 
@@ -162,7 +163,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
         } else if (findings !== null && qc!.blocks(findings)) {
           emit(line, invalidResult(c.id, qc!.reasons(findings)), null, findings);
         } else if (findings !== null) {
-          emit(line, groupCase(this.scheme, c, options), null, findings);
+          emit(line, qc!.group(spec.trace, spec.translate), null, findings);
         } else {
           emit(line, groupCase(this.scheme, c, options), this.compare !== null ? groupCase(this.compare, c, options) : null);
         }
@@ -199,7 +200,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
         slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
       });
     } else {
-      parseBatch(batch, this.decoder.width, spec.newline, generic);
+      visitLines(batch, this.decoder.width, spec.newline, generic);
     }
     const body = csv ? this.bytes.take() : out;
     return matrix === undefined ? { out: body, rejects, counts } : { out: body, rejects, counts, aggregate: matrix };

@@ -12,7 +12,7 @@ import type { CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch } from '../io/rows.js';
+import { visitLines } from '../io/lines.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { configOf, type QcConfig } from '../qc/config.js';
 import { checkerFor } from '../qc/engine.js';
@@ -79,7 +79,7 @@ export class QcJob implements BatchJob<QcTally> {
       counts[findings.length === 0 ? 'clean' : errors > 0 ? 'errored' : 'warned']!++;
       tallyCase(tally, hospital, findings);
     };
-    parseBatch(batch, this.decoder.width, this.spec.newline, {
+    visitLines(batch, this.decoder.width, this.spec.newline, {
       row: (line, cells) => {
         const { case: c, problems } = this.decoder.decode(cells);
         emit(line, c.id, c.hospital_id ?? '', this.rows.check(line, cells, c, problems));

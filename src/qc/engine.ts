@@ -13,6 +13,7 @@ import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
 import type { QcConfig } from './config.js';
 import { type CodeFacts, computeFacts } from './facts.js';
 import { QC_RULES, RULES_BY_ID } from './rules/index.js';
+import { dayNumber } from './rules/util.js';
 import type { CaseView, Finding, QcInput, QcParams, QcRule, Report, Severity } from './types.js';
 
 /** No findings (shared; never mutated). */
@@ -31,6 +32,8 @@ class View implements CaseView {
   los = NaN;
   discharge = NaN;
   vent_hours = NaN;
+  admitDay = NaN;
+  dischargeDay = NaN;
   nDx = 0;
   dx: string[] = [];
   dxId = new Int32Array(16);
@@ -55,6 +58,8 @@ class View implements CaseView {
     this.los = num(c.los);
     this.discharge = num(c.discharge);
     this.vent_hours = num(c.vent_hours);
+    this.admitDay = c.admit_date ? dayNumber(c.admit_date) : NaN;
+    this.dischargeDay = c.discharge_date ? dayNumber(c.discharge_date) : NaN;
     this.nDx = this.codes('dx', c.diagnoses ?? []);
     this.nPx = this.codes('px', c.procedures ?? []);
   }
@@ -69,7 +74,9 @@ class View implements CaseView {
     const flags = system === 'dx' ? this.dxFacts : this.pxFacts;
     let n = 0;
     for (let i = 0; i < list.length; i++) {
-      const code = list[i]!.trim();
+      const raw = list[i]!;
+      // Case readers trim already: trim (a new string) only when an end is white space.
+      const code = raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
       if (code === '') continue;
       const id = table.lookup(code);
       codes[n] = code;
@@ -78,7 +85,7 @@ class View implements CaseView {
       flags[n] = id >= 0 ? facts[id]! : this.facts.patternFacts(system, code);
       n++;
     }
-    codes.length = n;
+    // Entries past n stay stale (rules read nDx / nPx): truncating an array is a slow runtime call.
     return n;
   }
 
@@ -113,7 +120,9 @@ interface Enabled {
 export class Checker {
   /** The rules that run, with their severities, in registry order. */
   readonly enabled: readonly Enabled[];
-  private readonly view: View;
+  /** The case last checked, as the rules saw it (its codes already looked up). */
+  readonly view: CaseView;
+  private readonly loader: View;
   private out: Finding[] | null = null;
   private current: Enabled | null = null;
   private readonly report: Report = (field, value, message) => {
@@ -126,7 +135,8 @@ export class Checker {
     readonly config: QcConfig,
   ) {
     const facts = computeFacts(scheme, config.lists, config.sexMdcs);
-    this.view = new View(scheme, config.params, facts);
+    this.loader = new View(scheme, config.params, facts);
+    this.view = this.loader;
     const enabled: Enabled[] = [];
     for (const rule of QC_RULES) {
       const severity = config.severityOf(rule, scheme.semantics);
@@ -142,7 +152,7 @@ export class Checker {
    * value yields one finding.
    */
   check(c: QcInput, unreadable: readonly string[] | null = null): readonly Finding[] {
-    const v = this.view;
+    const v = this.loader;
     v.load(c);
     this.out = null;
     const prefix = this.config.params.cost_column_prefix;

@@ -69,6 +69,9 @@ export interface CaseView {
   readonly los: number;
   readonly discharge: number;
   readonly vent_hours: number;
+  /** admit_date and discharge_date as days since 1970-01-01 (NaN when missing). */
+  readonly admitDay: number;
+  readonly dischargeDay: number;
   readonly nDx: number;
   /** Diagnosis codes as given (trimmed), principal first; first nDx entries are valid. */
   readonly dx: readonly string[];

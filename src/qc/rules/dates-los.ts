@@ -4,7 +4,7 @@
  * (regions differ).
  */
 import type { QcRule } from '../types.js';
-import { dayNumber, given, show } from './util.js';
+import { given, show } from './util.js';
 
 export const datesLos: QcRule = {
   id: 'dates.los',
@@ -12,13 +12,10 @@ export const datesLos: QcRule = {
   fields: ['los', 'admit_date', 'discharge_date'],
   description: 'los equals the days between admit_date and discharge_date (a same-day stay: 0 or 1)',
   check(v, report) {
-    const a = v.input.admit_date;
-    const d = v.input.discharge_date;
-    if (!a || !d || !given(v.los)) return;
-    const days = dayNumber(d) - dayNumber(a);
-    if (days < 0) return; // dates.order says it
+    const days = v.dischargeDay - v.admitDay; // NaN when a date is missing
+    if (!(days >= 0) || !given(v.los)) return; // a negative span is for dates.order
     if (v.los !== days && !(days === 0 && v.los === 1)) {
-      report('los', show(v.los), `los is ${show(v.los)} but the dates give ${days} day${days === 1 ? '' : 's'} (${a} to ${d}): correct los or the dates`);
+      report('los', show(v.los), `los is ${show(v.los)} but the dates give ${days} day${days === 1 ? '' : 's'} (${v.input.admit_date!} to ${v.input.discharge_date!}): correct los or the dates`);
     }
   },
 };

@@ -8,16 +8,14 @@ import { given, show } from './util.js';
 
 interface RangeSpec {
   readonly field: 'age' | 'birth_weight' | 'los' | 'vent_hours';
+  /** The field's value (a function rather than v[field]: a keyed read here would be megamorphic). */
+  readonly value: (v: CaseView) => number;
   readonly bounds: (p: QcParams) => { readonly min: number; readonly max: number };
   readonly whole: boolean;
   readonly unit: string;
   readonly hint: string;
   /** The default range, for the rule's description. */
   readonly span: string;
-}
-
-function value(v: CaseView, field: RangeSpec['field']): number {
-  return v[field];
 }
 
 function range(spec: RangeSpec): QcRule {
@@ -28,7 +26,7 @@ function range(spec: RangeSpec): QcRule {
     fields: [field],
     description: `${field} is ${spec.whole ? 'a whole number of ' : ''}${unit}, ${spec.span}`,
     check(v, report) {
-      const n = value(v, field);
+      const n = spec.value(v);
       if (!given(n)) return;
       const { min, max } = spec.bounds(v.params);
       if (n < min || n > max || (spec.whole && !Number.isInteger(n))) {
@@ -39,7 +37,7 @@ function range(spec: RangeSpec): QcRule {
   };
 }
 
-export const rangeAge = range({ field: 'age', bounds: (p) => p.age, whole: true, unit: 'years', span: '0–150 (params.age)', hint: 'for infants under 1 year give 0 and the age in days' });
-export const rangeBirthWeight = range({ field: 'birth_weight', bounds: (p) => p.birth_weight, whole: false, unit: 'grams', span: '100–9999 (params.birth_weight)', hint: 'check the unit (grams, not kilograms)' });
-export const rangeLos = range({ field: 'los', bounds: () => ({ min: 0, max: Infinity }), whole: true, unit: 'days', span: '0 or more', hint: 'count the days from admission to discharge' });
-export const rangeVentHours = range({ field: 'vent_hours', bounds: () => ({ min: 0, max: Infinity }), whole: false, unit: 'hours', span: '0 or more', hint: 'leave it empty when there was no invasive ventilation' });
+export const rangeAge = range({ field: 'age', value: (v) => v.age, bounds: (p) => p.age, whole: true, unit: 'years', span: '0–150 (params.age)', hint: 'for infants under 1 year give 0 and the age in days' });
+export const rangeBirthWeight = range({ field: 'birth_weight', value: (v) => v.birth_weight, bounds: (p) => p.birth_weight, whole: false, unit: 'grams', span: '100–9999 (params.birth_weight)', hint: 'check the unit (grams, not kilograms)' });
+export const rangeLos = range({ field: 'los', value: (v) => v.los, bounds: () => ({ min: 0, max: Infinity }), whole: true, unit: 'days', span: '0 or more', hint: 'count the days from admission to discharge' });
+export const rangeVentHours = range({ field: 'vent_hours', value: (v) => v.vent_hours, bounds: () => ({ min: 0, max: Infinity }), whole: false, unit: 'hours', span: '0 or more', hint: 'leave it empty when there was no invasive ventilation' });
