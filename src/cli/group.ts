@@ -91,7 +91,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (compareDir === null && matrixPath !== undefined) throw new UsageError('--matrix needs --compare-scheme');
   const qc = values.qc === true || values['qc-config'] !== undefined ? { config: values['qc-config'] !== undefined ? resolve(values['qc-config']) : null } : null;
   if (qc !== null && compareDir !== null) throw new UsageError('--qc cannot be combined with --compare-scheme (check quality with one scheme, then compare)');
-  if (qc !== null) configOf(qc.config); // a broken configuration stops the run here, before any work
+  // A broken configuration stops the run here, before any work.
+  const costPrefix = qc !== null ? configOf(qc.config).params.cost_column_prefix.toLowerCase() : null;
 
   const started = performance.now();
   // In-process runs load the schemes here; with workers, each thread loads its own and
@@ -136,7 +137,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ...(qc !== null ? { qc } : {}),
       ...(scheme !== undefined ? { loaded: { scheme, compare } } : {}),
       onHeader: (decoder) => {
-        if (!quiet) noteColumns(decoder);
+        if (!quiet) noteColumns(decoder, costPrefix);
       },
       ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
     });
@@ -167,8 +168,10 @@ export function parseWorkers(v: string | undefined): number {
   return Number(v);
 }
 
-function noteColumns(d: CaseDecoder): void {
-  if (d.ignored.length > 0) process.stderr.write(`drg group: note: ignoring column${d.ignored.length > 1 ? 's' : ''} ${d.ignored.join(', ')}\n`);
+/** Notes about the header; with --qc, itemised cost columns (costPrefix) are read by the checks, not ignored. */
+function noteColumns(d: CaseDecoder, costPrefix: string | null): void {
+  const ignored = costPrefix === null ? d.ignored : d.ignored.filter((h) => !h.trim().toLowerCase().startsWith(costPrefix));
+  if (ignored.length > 0) process.stderr.write(`drg group: note: ignoring column${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')}\n`);
   const absent = (['age_days', 'birth_weight', 'procedures', 'los', 'discharge'] as const).filter((f) => !d.fields.includes(f));
   if (absent.length > 0) process.stderr.write(`drg group: note: no column for ${absent.join(', ')}; treated as empty\n`);
 }
