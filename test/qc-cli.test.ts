@@ -130,6 +130,7 @@ describe('drg qc', () => {
     const b = drg(['qc', '--scheme', 'chs-drg-1.1', '--config', bad, EXAMPLES, '-o', out]);
     expect(b.code).toBe(1);
     expect(b.err).toContain(`bad-region.json, column sex.dx ($.rules["sex.dx"]): must be "error", "warning" or "off" (found "fatal")`);
+    expect(b.err).toContain(`bad-region.json, column sex.dxx ($.rules["sex.dxx"]): unknown rule id "sex.dxx"`);
     expect(existsSync(out)).toBe(false);
     const b2 = drg(['qc', '--scheme', 'chs-drg-1.1', '--config', file('bad2.json', '{"rules":{"sex.dxx":"off"}}'), EXAMPLES]);
     expect(b2.code).toBe(1);

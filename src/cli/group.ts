@@ -92,7 +92,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const qc = values.qc === true || values['qc-config'] !== undefined ? { config: values['qc-config'] !== undefined ? resolve(values['qc-config']) : null } : null;
   if (qc !== null && compareDir !== null) throw new UsageError('--qc cannot be combined with --compare-scheme (check quality with one scheme, then compare)');
   // A broken configuration stops the run here, before any work.
-  const costPrefix = qc !== null ? configOf(qc.config).params.cost_column_prefix.toLowerCase() : null;
+  const costPrefix = qc !== null ? configOf(qc.config, values['qc-config']).params.cost_column_prefix.toLowerCase() : null;
 
   const started = performance.now();
   // In-process runs load the schemes here; with workers, each thread loads its own and

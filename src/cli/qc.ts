@@ -67,7 +67,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const configPath = values.config !== undefined ? resolve(values.config) : null;
   // Validated here, before any work: a broken configuration stops the run with its path and field.
-  const config = configOf(configPath);
+  const config = configOf(configPath, values.config);
   if (values['list-rules']) {
     const semantics = values.scheme !== undefined ? readManifest(resolveSchemeDir(values.scheme)).semantics : null;
     process.stdout.write(listRules(config, semantics));

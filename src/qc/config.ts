@@ -86,6 +86,9 @@ export const qcConfigSchema = z.strictObject({
 });
 export type QcConfigJson = z.input<typeof qcConfigSchema>;
 
+/** What a configuration error message starts with (each issue names the file). */
+const CONTEXT = 'invalid quality-check configuration';
+
 /** `$.rules["sex.dx"]`-style path of a zod issue. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
@@ -167,17 +170,18 @@ export function qcConfig(json: unknown = {}, options: QcConfigOptions = {}): QcC
       const v = valueAt(json, iss.path);
       issues.add({ code: 'qc-config.invalid', ...where(iss.path), ...(v !== undefined ? { value: showValue(v) } : {}), message: `${iss.message}${v !== undefined && typeof v !== 'object' ? ` (found ${JSON.stringify(v)})` : ''}` });
     }
-    issues.throwIfAny(`invalid quality-check configuration${file !== undefined ? ` ${file}` : ''}`);
   }
+  // Rule ids are checked on the raw object too, so that one run reports every problem.
+  const rawRules = (json as { rules?: unknown } | null)?.rules;
+  if (rawRules !== null && typeof rawRules === 'object' && !Array.isArray(rawRules)) {
+    for (const id of Object.keys(rawRules)) {
+      if (!RULES_BY_ID.has(id)) issues.add({ code: 'qc-config.unknown-rule', ...where(['rules', id]), value: id, message: `unknown rule id "${id}"${suggest(id)}` });
+    }
+  }
+  issues.throwIfAny(CONTEXT);
   const cfg = parsed.data!;
   const overrides = new Map<string, Severity | 'off'>();
-  for (const [id, sev] of Object.entries(cfg.rules ?? {})) {
-    if (!RULES_BY_ID.has(id)) {
-      issues.add({ code: 'qc-config.unknown-rule', ...where(['rules', id]), value: id, message: `unknown rule id "${id}"${suggest(id)}` });
-      continue;
-    }
-    overrides.set(id, sev);
-  }
+  for (const [id, sev] of Object.entries(cfg.rules ?? {})) overrides.set(id, sev);
   const baseDir = options.baseDir ?? process.cwd();
   const lists = {} as Record<ListName, ListEdit>;
   for (const name of LIST_NAMES) {
@@ -194,34 +198,34 @@ export function qcConfig(json: unknown = {}, options: QcConfigOptions = {}): QcC
     });
     lists[name] = { add, remove };
   }
-  issues.throwIfAny(`invalid quality-check configuration${file !== undefined ? ` ${file}` : ''}`);
+  issues.throwIfAny(CONTEXT);
   const p = cfg.params ?? {};
   const params: QcParams = { ...DEFAULT_PARAMS, ...p };
   const sexMdcs: SexMdcs = { ...DEFAULT_SEX_MDCS, ...(cfg.sex_mdcs ?? {}) };
   return new QcConfig(cfg.name ?? 'default', file ?? null, overrides, params, sexMdcs, lists);
 }
 
-/** Read a configuration file (see {@link qcConfig}); `add_files` resolve against its folder. */
-export function loadQcConfig(path: string): QcConfig {
+/** Read a configuration file (see {@link qcConfig}); `add_files` resolve against its folder. `display` names it in messages (default: the path). */
+export function loadQcConfig(path: string, display: string = path): QcConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new DataError([{ code: 'qc-config.unreadable', file: path, message: e.code === 'ENOENT' ? 'no such file' : `cannot read the file: ${e.message}` }], 'invalid quality-check configuration');
+    throw new DataError([{ code: 'qc-config.unreadable', file: display, message: e.code === 'ENOENT' ? 'no such file' : `cannot read the file: ${e.message}` }], CONTEXT);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new DataError([{ code: 'qc-config.json', file: path, message: `not valid JSON: ${(err as Error).message}` }], 'invalid quality-check configuration');
+    throw new DataError([{ code: 'qc-config.json', file: display, message: `not valid JSON: ${(err as Error).message}` }], CONTEXT);
   }
-  return qcConfig(json, { file: path, baseDir: dirname(resolve(path)) });
+  return qcConfig(json, { file: display, baseDir: dirname(resolve(path)) });
 }
 
 /** The configuration of a file path, or the defaults for null (what bulk job specs carry). */
-export function configOf(path: string | null): QcConfig {
-  return path === null ? qcConfig() : loadQcConfig(path);
+export function configOf(path: string | null, display?: string): QcConfig {
+  return path === null ? qcConfig() : loadQcConfig(path, display);
 }
 
 const dxFileRow = z.object({ dx_code: cellText });

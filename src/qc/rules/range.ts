@@ -24,7 +24,7 @@ function range(spec: RangeSpec): QcRule {
     id: `range.${field}`,
     severity: 'error',
     fields: [field],
-    description: `${field} is ${spec.whole ? 'a whole number of ' : ''}${unit}, ${spec.span}`,
+    description: `${field} is ${spec.whole ? 'a whole number of ' : 'in '}${unit}, ${spec.span}`,
     check(v, report) {
       const n = spec.value(v);
       if (!given(n)) return;
