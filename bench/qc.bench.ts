@@ -15,11 +15,11 @@
  *   node dist/bench/qc.bench.js --size 1000000 --workers 2 --runs 3 --scheme chs-drg-1.1
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
 import { Bench } from 'tinybench';
 import { CaseDecoder } from '../src/case/decode.js';
 import type { Case } from '../src/case/schema.js';
@@ -31,9 +31,6 @@ import { checkerFor } from '../src/qc/engine.js';
 import { qcConfig } from '../src/qc/config.js';
 import { groupCase, loadSchemeSync } from '../groupers/chs-drg/index.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/drg.js');
-const data = join(root, 'bench/data');
 
 const { values } = parseArgs({
   options: {
@@ -52,17 +49,7 @@ const kernelCases = Number(values.kernel);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function ensureInput(n: number): string {
-  mkdirSync(data, { recursive: true });
-  const file = join(data, `synth-${scheme}-${n}.csv`);
-  if (!existsSync(file)) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'synth', '--scheme', scheme, '-n', String(n), '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('drg synth failed');
-    console.error(`generated ${file} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  return file;
-}
+const ensureInput = (n: number): string => ensureSynth(scheme, n);
 
 const file = ensureInput(size);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; scheme ${scheme}; input ${file} (${fmt(size)} cases, ${(statSync(file).size / 2 ** 20).toFixed(0)} MB)`);

@@ -3,24 +3,15 @@
  * dist/): findings files, summaries, counts, exit codes, configuration
  * errors, malformed rows, and output identical for any number of workers.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireShared, ROOT } from './helpers.js';
+import { csvRows as csv, requireShared, ROOT, runDrg as drg } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/drg.js');
 const EXAMPLES = join(ROOT, 'examples/cases.csv');
 const REF = join(ROOT, '../shared/validation/chs-drg-1.1-public-2k.csv');
 
-function drg(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 let tmp: string;
 const file = (name: string, text: string) => {
   const p = join(tmp, name);
