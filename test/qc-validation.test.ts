@@ -11,7 +11,7 @@ import { CaseDecoder } from '../src/case/decode.js';
 import { parseCsvText } from '../src/csv/table.js';
 import { IssueList } from '../src/errors.js';
 import { validationDir } from '../src/paths.js';
-import { checkCase, hasError, qcConfig, type QcInput, RULES_BY_ID } from '../src/qc/index.js';
+import { checkCase, Checker, hasError, qcConfig, type QcInput, RULES_BY_ID } from '../src/qc/index.js';
 import { groupCase } from '../groupers/chs-drg/index.js';
 import { requireShared, scheme } from './helpers.js';
 
@@ -38,6 +38,11 @@ describe.each([
     if (invalidCount >= 0) expect(invalid.length).toBe(invalidCount);
     expect(invalid.length).toBeGreaterThan(0);
     expect(invalid.filter((r) => !hasError(r.findings)).map((r) => r.c.id)).toEqual([]);
+  });
+
+  it('skipping rules by the code facts they need changes no finding', () => {
+    const plain = new Checker(s, config, { prefilter: false });
+    for (const r of results) expect(r.findings).toEqual(plain.check(r.c));
   });
 
   it('every finding names a registered rule, with a severity, a field and a message', () => {
@@ -77,10 +82,12 @@ describe('random cases', () => {
 
   it.each(['chs-drg-1.1', 'chs-drg-2.0'])('under %s, a case the grouper finds invalid always has an error finding', (name) => {
     const s = scheme(name);
+    const plain = new Checker(s, config, { prefilter: false });
     fc.assert(
       fc.property(arbCase, (c) => {
         const findings = checkCase(c, s, config);
         for (const f of findings) expect(RULES_BY_ID.has(f.rule)).toBe(true);
+        expect(findings).toEqual(plain.check(c));
         if (groupCase(s, { ...c, diagnoses: c.diagnoses ?? [] }).status === 'invalid') expect(hasError(findings)).toBe(true);
       }),
       { numRuns: 3000, seed: 7 },

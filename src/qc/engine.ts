@@ -20,6 +20,12 @@ import type { CaseView, Finding, QcInput, QcParams, QcRule, Report, Severity } f
 export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
+
+function any(facts: Uint32Array, n: number): number {
+  let f = 0;
+  for (let i = 0; i < n; i++) f |= facts[i]!;
+  return f;
+}
 const EMPTY_INPUT: QcInput = {};
 
 /** The reusable per-case view the rules read (see CaseView). */
@@ -38,6 +44,8 @@ class View implements CaseView {
   dx: string[] = [];
   dxId = new Int32Array(16);
   dxFacts = new Uint32Array(16);
+  dxAny = 0;
+  pxAny = 0;
   nPx = 0;
   px: string[] = [];
   pxId = new Int32Array(16);
@@ -62,6 +70,8 @@ class View implements CaseView {
     this.dischargeDay = c.discharge_date ? dayNumber(c.discharge_date) : NaN;
     this.nDx = this.codes('dx', c.diagnoses ?? []);
     this.nPx = this.codes('px', c.procedures ?? []);
+    this.dxAny = any(this.dxFacts, this.nDx);
+    this.pxAny = any(this.pxFacts, this.nPx);
   }
 
   /** Trim, drop empty items, look each code up once and read its facts. */
@@ -114,6 +124,14 @@ interface Enabled {
   readonly rule: QcRule;
   readonly severity: Severity;
   readonly check: (v: CaseView, report: Report) => void;
+  /** rule.needs as two masks; both 0 when the rule always runs. */
+  readonly needDx: number;
+  readonly needPx: number;
+}
+
+export interface CheckerOptions {
+  /** Skip rules whose needed code facts the case lacks (default true; false for tests). */
+  readonly prefilter?: boolean;
 }
 
 /** A scheme and a configuration, compiled: check any number of cases (one at a time; not re-entrant). */
@@ -133,6 +151,7 @@ export class Checker {
   constructor(
     readonly scheme: CompiledScheme,
     readonly config: QcConfig,
+    options: CheckerOptions = {},
   ) {
     const facts = computeFacts(scheme, config.lists, config.sexMdcs);
     this.loader = new View(scheme, config.params, facts);
@@ -140,7 +159,9 @@ export class Checker {
     const enabled: Enabled[] = [];
     for (const rule of QC_RULES) {
       const severity = config.severityOf(rule, scheme.semantics);
-      if (severity !== 'off' && rule.check !== null) enabled.push({ rule, severity, check: rule.check });
+      if (severity === 'off' || rule.check === null) continue;
+      const pre = options.prefilter !== false && rule.needs !== undefined;
+      enabled.push({ rule, severity, check: rule.check, needDx: pre ? (rule.needs!.dx ?? 0) : 0, needPx: pre ? (rule.needs!.px ?? 0) : 0 });
     }
     this.enabled = enabled;
   }
@@ -157,6 +178,8 @@ export class Checker {
     this.out = null;
     const prefix = this.config.params.cost_column_prefix;
     for (const e of this.enabled) {
+      // Most cases have no code a code rule looks for: skip the call (one or-ed word per case).
+      if ((e.needDx | e.needPx) !== 0 && (v.dxAny & e.needDx) === 0 && (v.pxAny & e.needPx) === 0) continue;
       if (unreadable !== null && e.rule.fields.some((f) => unreadable.some((u) => u === f || (f === 'cost_items' && u.startsWith(prefix))))) continue;
       this.current = e;
       e.check(v, this.report);

@@ -35,6 +35,8 @@ export interface ListSpec {
 
 /** Flag of a code that is in the scheme's dictionary (shared by both systems). */
 export const KNOWN = 1 << 0;
+/** Flag of a code that is not (the complement of KNOWN, so that or-ing a case's facts tells whether one is unknown). */
+export const UNKNOWN = 1 << 30;
 
 /** The code lists of the quality checks, by name (the names a region config uses). */
 export const QC_LISTS = {
@@ -136,7 +138,7 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
     const out = new Uint32Array(table.size);
     for (let id = 0; id < table.size; id++) {
       const code = table.codes[id]!;
-      let f = table.inDictionary(id) ? KNOWN : 0;
+      let f = table.inDictionary(id) ? KNOWN : UNKNOWN;
       for (const l of ls) {
         if ((derived(l.derived, id) || matchesAny(l.add, code)) && !matchesAny(l.remove, code)) f |= l.bit;
       }
@@ -150,7 +152,7 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
     dx,
     px,
     patternFacts(system, code) {
-      let f = 0;
+      let f = UNKNOWN;
       for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAny(l.add, code) && !matchesAny(l.remove, code)) f |= l.bit;
       return bothSexes(f);
     },

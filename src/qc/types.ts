@@ -78,6 +78,9 @@ export interface CaseView {
   /** Scheme code ids (-1 when the scheme has never heard of the code). */
   readonly dxId: Int32Array;
   readonly dxFacts: Uint32Array;
+  /** All facts of the case's diagnoses, or-ed (and likewise of its procedures). */
+  readonly dxAny: number;
+  readonly pxAny: number;
   readonly nPx: number;
   readonly px: readonly string[];
   readonly pxId: Int32Array;
@@ -99,6 +102,11 @@ export interface QcRule {
   readonly severityUnder?: Partial<Record<Semantics, Severity>>;
   /** Case fields the rule reads (`cost_items` stands for the itemised cost columns). */
   readonly fields: readonly string[];
+  /**
+   * Code facts (facts.ts bits) without which the rule cannot report: it runs
+   * only when some diagnosis (`dx`) or procedure (`px`) of the case has one.
+   */
+  readonly needs?: { readonly dx?: number; readonly px?: number };
   /** One line: what the rule checks. */
   readonly description: string;
   /** Report every problem of the case; null for rules fed by the reader (unreadable values, malformed rows). */

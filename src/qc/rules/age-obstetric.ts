@@ -11,6 +11,7 @@ export const ageObstetric: QcRule = {
   id: 'age.obstetric',
   severity: 'error',
   fields: ['age', 'sex', 'diagnoses'],
+  needs: { dx: FACT.obstetric_dx },
   description: 'obstetric codes (O00–O99) only for women within the obstetric age range (default 10–60)',
   check(v, report) {
     if (!given(v.age) || v.sex === 1) return;

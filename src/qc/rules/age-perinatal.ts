@@ -7,6 +7,7 @@ export const agePerinatal: QcRule = {
   id: 'age.perinatal',
   severity: 'error',
   fields: ['age', 'diagnoses'],
+  needs: { dx: FACT.perinatal_dx },
   description: 'perinatal codes (P00–P96) only for patients under 1 year',
   check(v, report) {
     const max = v.params.perinatal_max_age;

@@ -7,6 +7,7 @@ export const codeGray: QcRule = {
   id: 'code.gray',
   severity: 'error',
   fields: ['diagnoses', 'procedures'],
+  needs: { dx: FACT.gray_dx, px: FACT.gray_px },
   description: 'no gray code (a code of the insurance edition that may not be used) is coded',
   check(v, report) {
     for (let i = 0; i < v.nDx; i++) {

@@ -3,7 +3,7 @@
  * unknown code is an older code the scheme's translation map knows, the
  * message offers the mapped code.
  */
-import { KNOWN } from '../facts.js';
+import { KNOWN, UNKNOWN } from '../facts.js';
 import type { CaseView, QcRule } from '../types.js';
 import { slot } from './util.js';
 
@@ -14,6 +14,7 @@ function unknownCode(system: 'dx' | 'px'): QcRule {
     id: `code.${system}_unknown`,
     severity: 'error',
     fields: [field],
+    needs: system === 'dx' ? { dx: UNKNOWN } : { px: UNKNOWN },
     description: `every ${kind} code is in the scheme's dictionary (older codes: the translation map is offered)`,
     check(v: CaseView, report) {
       const n = system === 'dx' ? v.nDx : v.nPx;

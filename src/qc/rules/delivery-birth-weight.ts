@@ -7,6 +7,7 @@ export const deliveryBirthWeight: QcRule = {
   id: 'delivery.birth_weight',
   severity: 'error',
   fields: ['diagnoses', 'birth_weight'],
+  needs: { dx: FACT.delivery_dx },
   description: 'a delivery diagnosis (O80–O84, Z37) comes with the newborn birth weight',
   check(v, report) {
     if (given(v.birth_weight)) return;

@@ -6,6 +6,7 @@ export const principalExternalCause: QcRule = {
   id: 'principal.external_cause',
   severity: 'error',
   fields: ['diagnoses'],
+  needs: { dx: FACT.external_cause_dx },
   description: 'the principal diagnosis is not an external cause (V01–Y98)',
   check(v, report) {
     if (v.nDx > 0 && (v.dxFacts[0]! & FACT.external_cause_dx) !== 0) {

@@ -6,6 +6,7 @@ export const principalPxSecondaryOnly: QcRule = {
   id: 'principal.px_secondary_only',
   severity: 'warning',
   fields: ['procedures'],
+  needs: { px: FACT.secondary_only_px },
   description: 'the principal procedure is not one that may only be secondary',
   check(v, report) {
     if (v.nPx > 0 && (v.pxFacts[0]! & FACT.secondary_only_px) !== 0) {

@@ -10,6 +10,7 @@ export const principalSecondaryOnly: QcRule = {
   id: 'principal.secondary_only',
   severity: 'error',
   fields: ['diagnoses'],
+  needs: { dx: FACT.secondary_only_dx },
   description: 'the principal diagnosis is not a code allowed only as a secondary diagnosis',
   check(v, report) {
     if (v.nDx === 0) return;

@@ -10,6 +10,7 @@ export const principalSymptom: QcRule = {
   id: 'principal.symptom',
   severity: 'warning',
   fields: ['diagnoses'],
+  needs: { dx: FACT.symptom_dx },
   description: 'the principal diagnosis is not a symptom code (R00–R99) when a definite diagnosis is also coded',
   check(v, report) {
     if (v.nDx < 2 || (v.dxFacts[0]! & FACT.symptom_dx) === 0) return;

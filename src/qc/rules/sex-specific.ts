@@ -17,6 +17,7 @@ function sexSpecific(system: 'dx' | 'px'): QcRule {
     id: `sex.${system}`,
     severity: 'error',
     fields: ['sex', field],
+    needs: system === 'dx' ? { dx: male | female } : { px: male | female },
     description: `sex-specific ${kind} codes match the patient's sex`,
     check(v: CaseView, report) {
       if (v.sex !== 1 && v.sex !== 2) return;
