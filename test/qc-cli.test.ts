@@ -3,6 +3,7 @@
  * dist/): findings files, summaries, counts, exit codes, configuration
  * errors, malformed rows, and output identical for any number of workers.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,5 +188,16 @@ describe('drg group --qc', () => {
     const r = drg(['group', '--scheme', 'chs-drg-1.1', '--qc', '--compare-scheme', 'chs-drg-2.0', '--matrix', join(tmp, 'm.csv'), EXAMPLES]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--qc cannot be combined with --compare-scheme');
+  });
+});
+
+describe('examples/qc-library.mjs (the README library example of the checks)', () => {
+  it('runs and prints what the README says', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'examples/qc-library.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('error sex.dx diagnoses=N40.x00: the principal diagnosis N40.x00 前列腺增生 is for male patients but sex is 2 (female): correct the sex or the code');
+    expect(r.stdout).toContain('blocks grouping: true');
+    expect(r.stdout).toContain('(all),3,1,1,1,33.3%,33.3%,1,1,60.0,principal.external_cause 1 | principal.symptom 1\nH1,2,1,1,0,0.0%,50.0%,0,1,90.0,principal.symptom 1\nH2,1,0,0,1,100.0%,0.0%,1,0,0.0,principal.external_cause 1');
+    expect(r.stdout).toContain("[ 'error principal.symptom' ]");
   });
 });
