@@ -37,7 +37,7 @@ Options:
   --trace               add each bill's calculation steps
   --rejects <file>      write rejected bills (line, reason, message, raw row)
                         here instead of as rejected rows in the output
-  --commit-every <n>    bills per ledger transaction (default 10000; 1 = one
+  --commit-every <n>    bills per ledger transaction (default 20000; 1 = one
                         transaction per bill)
   --durability <d>      full (default: each commit reaches the disk before the
                         next batch) or normal (survives a crash of this process,
@@ -73,7 +73,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const ledgerPath = required(values.ledger, '--ledger');
   const format = oneOf<SettleFormat>(values.format, '--format', ['csv', 'jsonl'], 'csv');
   const durability = oneOf<Durability>(values.durability, '--durability', ['full', 'normal'], 'full');
-  const commitEvery = parseCount(values['commit-every'], '--commit-every', 10_000);
+  const commitEvery = parseCount(values['commit-every'], '--commit-every', 20_000);
   const quiet = values.quiet === true;
   const started = performance.now();
 

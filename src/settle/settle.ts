@@ -16,7 +16,7 @@ import type { Bill } from './bill.js';
 import type { LayerOutcome } from './layers/index.js';
 import { isProblem, type MethodOutcome } from './methods/index.js';
 import type { CompiledPolicy } from './policy/load.js';
-import type { BillProblem, Counters, TraceStep, Usage } from './types.js';
+import type { BillProblem, Counters, SettlementStep, Usage } from './types.js';
 
 export interface Settlement {
   readonly billId: string;
@@ -56,7 +56,7 @@ export interface Settlement {
   readonly hospitalDifference: Fen;
   /** What this bill adds to the person's year (counters; the admission count apart). */
   readonly delta: Counters;
-  readonly trace?: readonly TraceStep[];
+  readonly trace?: readonly SettlementStep[];
 }
 
 export type SettleOutcome = { readonly ok: true; readonly settlement: Settlement } | { readonly ok: false; readonly problem: BillProblem };
@@ -88,7 +88,7 @@ export function checkBill(policy: CompiledPolicy, bill: Bill): BillProblem | { l
 export function settleBill(policy: CompiledPolicy, bill: Bill, usage: Usage, options: SettleOptions = {}): SettleOutcome {
   const checked = checkBill(policy, bill);
   if ('code' in checked) return { ok: false, problem: checked };
-  const trace: TraceStep[] | null = options.trace === true ? [] : null;
+  const trace: SettlementStep[] | null = options.trace === true ? [] : null;
   const inScope = (bill.total_cost - bill.out_of_scope - bill.pre_self_pay) as Fen;
   trace?.push({ stage: 'amounts', text: `in-scope = total ${formatYuan(bill.total_cost)} − out of scope ${formatYuan(bill.out_of_scope)} − pre-self-pay ${formatYuan(bill.pre_self_pay)} = ${formatYuan(inScope)}` });
 
@@ -151,6 +151,6 @@ export function settleBill(policy: CompiledPolicy, bill: Bill, usage: Usage, opt
 }
 
 /** The trace as numbered lines. */
-export function formatSettlementTrace(steps: readonly TraceStep[]): string {
+export function formatSettlementTrace(steps: readonly SettlementStep[]): string {
   return steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.stage}: ${s.text}`).join('\n');
 }

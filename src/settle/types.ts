@@ -22,7 +22,7 @@ export interface Usage {
 export const NO_USAGE: Usage = Object.freeze({ admissions: 0, counters: Object.freeze({}) });
 
 /** One line of a settlement's explanation. */
-export interface TraceStep {
+export interface SettlementStep {
   /** `amounts`, `method`, a layer id (`basic`, `critical_illness`, …), or `patient`. */
   readonly stage: string;
   readonly text: string;

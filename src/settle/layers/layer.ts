@@ -9,7 +9,7 @@ import type { Fen } from '../../money.js';
 import type { Bill } from '../bill.js';
 import type { PolicyChecker } from '../policy/check.js';
 import type { PolicyCommon } from '../policy/common.js';
-import type { Counters, TraceStep, Usage } from '../types.js';
+import type { Counters, SettlementStep, Usage } from '../types.js';
 
 /** What a layer sees of the bill being settled. */
 export interface LayerInput {
@@ -25,7 +25,7 @@ export interface LayerInput {
   /** The person's year before this bill. */
   readonly usage: Usage;
   /** Trace sink, or null when no trace is wanted. */
-  readonly trace: TraceStep[] | null;
+  readonly trace: SettlementStep[] | null;
 }
 
 /** The contribution of one band of a banded layer to this bill. */
