@@ -244,6 +244,12 @@ describe('what the policy says about the bill', () => {
     const r = settleBill(p, bill({ bill_id: 'Q', total_cost: '100.00', ...over }), NO_USAGE);
     expect(r).toMatchObject({ ok: false, problem: { code } });
   });
+  it('a bill built without parseBill is still checked: inconsistent or negative amounts are refused', () => {
+    const b = bill({ bill_id: 'H', total_cost: '100.00' });
+    expect(settleBill(p, { ...b, out_of_scope: y('100.01') }, NO_USAGE)).toMatchObject({ ok: false, problem: { code: 'amounts.inconsistent' } });
+    expect(settleBill(p, { ...b, pre_self_pay: -1 as Fen }, NO_USAGE)).toMatchObject({ ok: false, problem: { code: 'pre_self_pay.negative' } });
+    expect(settleBill(p, { ...b, total_cost: 10.5 as Fen }, NO_USAGE)).toMatchObject({ ok: false, problem: { code: 'total_cost.not_an_amount' } });
+  });
   it('hospital levels may be given by code or by name', () => {
     const a = settled(p, bill({ bill_id: 'A', hospital_level: '3', total_cost: '5000' }));
     const b = settled(p, bill({ bill_id: 'A', hospital_level: 'tertiary', total_cost: '5000' }));

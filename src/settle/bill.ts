@@ -127,24 +127,48 @@ export function crossCheck(r: RawBill, add: (p: BillProblem) => void): void {
     }
   }
   if (missing) return;
-  const total = r.total_cost!;
-  const outside = r.out_of_scope! + r.pre_self_pay!;
-  if (outside > total) {
-    add({
+  const p = checkAmounts(r as AmountFields);
+  if (p !== null) add(p);
+}
+
+/** The money fields of a bill. */
+export interface AmountFields {
+  readonly total_cost: number;
+  readonly out_of_scope: number;
+  readonly pre_self_pay: number;
+  readonly bed_fee: number | null;
+  readonly nursing_fee: number | null;
+}
+
+/**
+ * Amounts that cannot be settled: not whole fen, negative, or adding up to
+ * more than the total. Used when reading bills and again by settleBill (a
+ * library caller may build a Bill without parseBill).
+ */
+export function checkAmounts(r: AmountFields): BillProblem | null {
+  for (const f of ['total_cost', 'out_of_scope', 'pre_self_pay', 'bed_fee', 'nursing_fee'] as const) {
+    const v = r[f];
+    if (v === null && (f === 'bed_fee' || f === 'nursing_fee')) continue;
+    if (!Number.isSafeInteger(v)) return { code: `${f}.not_an_amount`, field: f, message: `${f} ${String(v)} is not a whole number of fen` };
+    if (v! < 0) return { code: `${f}.negative`, field: f, message: `${f} ${formatYuan(v as Fen)} is negative (a refund is a reversal of the bill, not a negative bill)` };
+  }
+  const outside = r.out_of_scope + r.pre_self_pay;
+  if (outside > r.total_cost) {
+    return {
       code: 'amounts.inconsistent',
       field: 'out_of_scope',
-      message: `out_of_scope ${formatYuan(r.out_of_scope!)} + pre_self_pay ${formatYuan(r.pre_self_pay!)} = ${formatYuan(outside)} exceed total_cost ${formatYuan(total)}`,
-    });
-    return;
+      message: `out_of_scope ${formatYuan(r.out_of_scope as Fen)} + pre_self_pay ${formatYuan(r.pre_self_pay as Fen)} = ${formatYuan(outside as Fen)} exceed total_cost ${formatYuan(r.total_cost as Fen)}`,
+    };
   }
   const itemised = (r.bed_fee ?? 0) + (r.nursing_fee ?? 0);
-  if (itemised > total - outside) {
-    add({
+  if (itemised > r.total_cost - outside) {
+    return {
       code: 'amounts.inconsistent',
       field: 'bed_fee',
-      message: `bed_fee + nursing_fee = ${formatYuan(itemised)} exceed the in-scope amount ${formatYuan(total - outside)} (total_cost − out_of_scope − pre_self_pay)`,
-    });
+      message: `bed_fee + nursing_fee = ${formatYuan(itemised as Fen)} exceed the in-scope amount ${formatYuan((r.total_cost - outside) as Fen)} (total_cost − out_of_scope − pre_self_pay)`,
+    };
   }
+  return null;
 }
 
 /** The checked fields as a request. Call only when {@link crossCheck} found nothing. */

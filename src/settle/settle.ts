@@ -12,7 +12,7 @@
  * ledger (ledger.ts) supplies the usage and records the result.
  */
 import { formatYuan, type Fen } from '../money.js';
-import type { Bill } from './bill.js';
+import { checkAmounts, type Bill } from './bill.js';
 import type { LayerOutcome } from './layers/index.js';
 import { isProblem, type MethodOutcome } from './methods/index.js';
 import type { CompiledPolicy } from './policy/load.js';
@@ -66,8 +66,10 @@ export interface SettleOptions {
   readonly trace?: boolean;
 }
 
-/** What the policy says about the bill before any money moves: level, type, year, names. */
+/** What must hold before any money moves: consistent amounts, then the policy's level, type, year and names. */
 export function checkBill(policy: CompiledPolicy, bill: Bill): BillProblem | { level: number; outOfArea: number } {
+  const amounts = checkAmounts(bill);
+  if (amounts !== null) return amounts;
   if (bill.year !== policy.year) return { code: 'date.outside_policy_year', field: 'date', message: `date ${bill.date} is in ${bill.year}, but policy ${policy.id} is for ${policy.year}` };
   if (!policy.insuredTypes.has(bill.insured_type)) return { code: 'insured_type.unknown', field: 'insured_type', message: `insured_type "${bill.insured_type}" is not one of ${[...policy.insuredTypes].join(', ')} (policy ${policy.id})` };
   const level = policy.levelIndex.get(bill.hospital_level);
