@@ -127,7 +127,10 @@ describe('broken policies name the file and the JSON path', () => {
     const issues = issuesOf('changchun-2023', (p) => {
       p.payment_methods[0].phases[1].from_day = 50;
     });
-    expect(issues[0]).toMatchObject({ code: 'policy.band_overlap', path: '$.payment_methods[0].phases[1].from_day' });
+    expect(issues[0]).toMatchObject({ code: 'policy.band_overlap', path: '$.payment_methods[0].phases[1].from_day', message: 'phase 1 (from day 50) overlaps phase 0 (to day 60)' });
+    expect(issuesOf('changchun-2023', (p) => (p.payment_methods[0].phases[0].from_day = 2))[0]).toMatchObject({ code: 'policy.band_start', message: 'the first phase must start at day 1 (found day 2)' });
+    expect(issuesOf('changchun-2023', (p) => (p.payment_methods[0].phases[1].from_day = 63))[0]).toMatchObject({ code: 'policy.band_gap', path: '$.payment_methods[0].phases[1].from_day' });
+    expect(issuesOf('changchun-2023', (p) => (p.payment_methods[0].phases[1].to_day = 90))[0]).toMatchObject({ code: 'policy.band_open', path: '$.payment_methods[0].phases[1].to_day' });
   });
   it('a method rule without conditions where it needs them', () => {
     expect(issuesOf('changchun-2023', (p) => (p.payment_methods[0].when = {}))[0]).toMatchObject({ path: '$.payment_methods[0].when', message: 'must name at least one of groups, diagnoses, departments, flags' });

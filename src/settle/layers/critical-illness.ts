@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { formatYuan, type Fen } from '../../money.js';
 import { applyRatio, percent, type Ratio } from '../ratio.js';
 import { key, ratio, yuan } from '../policy/fields.js';
-import { checkKnown, type PolicyChecker } from '../policy/check.js';
+import { checkKnown, checkRanges, type PolicyChecker } from '../policy/check.js';
 import type { PolicyCommon } from '../policy/common.js';
 import { counter, type Counters } from '../types.js';
 import { addTo, capped, notEligible, type BandPart, type CompiledLayer, type LayerInput, type LayerKind, type LayerOutcome } from './layer.js';
@@ -45,19 +45,8 @@ function check(ci: CriticalIllnessSection | undefined, p: PolicyCommon, at: Poli
   if (ci === undefined) return;
   checkKnown(Object.keys(ci.types), p.insured_types, 'insured type', 'insured_types', ['critical_illness', 'types'], at);
   for (const [t, tp] of Object.entries(ci.types)) {
-    const path = ['critical_illness', 'types', t, 'bands'];
-    tp.bands.forEach((b, i) => {
-      if (i === 0 && b.from !== 0) at.add([...path, 0, 'from'], `the first band must start at 0 (found ${formatYuan(b.from)})`, 'policy.band_start');
-      if (b.to !== null && b.to <= b.from) at.add([...path, i, 'to'], `band ${i} ends (${formatYuan(b.to)}) at or before it starts (${formatYuan(b.from)})`, 'policy.band_empty');
-      if (i > 0) {
-        const prev = tp.bands[i - 1]!;
-        if (prev.to === null) at.add([...path, i - 1, 'to'], `band ${i - 1} is open (to: null) but band ${i} follows it: only the last band may be open`, 'policy.band_open');
-        else if (b.from < prev.to) at.add([...path, i, 'from'], `band ${i} (from ${formatYuan(b.from)}) overlaps band ${i - 1} (to ${formatYuan(prev.to)})`, 'policy.band_overlap');
-        else if (b.from > prev.to) at.add([...path, i, 'from'], `gap between band ${i - 1} (to ${formatYuan(prev.to)}) and band ${i} (from ${formatYuan(b.from)}): give the gap its own band (ratio 0 if it pays nothing)`, 'policy.band_gap');
-      }
-    });
-    const last = tp.bands[tp.bands.length - 1]!;
-    if (last.to !== null) at.add([...path, tp.bands.length - 1, 'to'], `the last band must be open (to: null); the annual cap limits payment`, 'policy.band_open');
+    // Half-open bands: the next band starts where the previous one ends; a zero-ratio band fills a gap.
+    checkRanges({ items: tp.bands, what: 'band', fromKey: 'from', toKey: 'to', start: 0, after: (to) => to, show: (n) => formatYuan(n as Fen), path: ['critical_illness', 'types', t, 'bands'] }, at);
   }
 }
 

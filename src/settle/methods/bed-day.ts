@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { formatYuan, type Fen } from '../../money.js';
 import { byLevel, key, positiveInt, yuan } from '../policy/fields.js';
-import { checkLevels } from '../policy/check.js';
+import { checkLevels, checkRanges } from '../policy/check.js';
 import { levelNames } from '../policy/common.js';
 import { defineMethod } from './method.js';
 import { byStandard, payStandardWhenLower } from './standard.js';
@@ -37,20 +37,9 @@ export const bedDayMethod = defineMethod({
   schema,
   check: (rule, p, path, at) => {
     const levels = levelNames(p);
-    rule.phases.forEach((ph, i) => {
-      const at_ = [...path, 'phases', i];
-      checkLevels(ph.rate, levels, [...at_, 'rate'], at);
-      if (i === 0 && ph.from_day !== 1) at.add([...at_, 'from_day'], `the first phase must start on day 1 (found ${ph.from_day})`, 'policy.band_start');
-      if (ph.to_day !== null && ph.to_day < ph.from_day) at.add([...at_, 'to_day'], `phase ${i} ends (day ${ph.to_day}) before it starts (day ${ph.from_day})`, 'policy.band_empty');
-      if (i > 0) {
-        const prev = rule.phases[i - 1]!;
-        if (prev.to_day === null) at.add([...path, 'phases', i - 1, 'to_day'], `phase ${i - 1} is open (to_day: null) but phase ${i} follows it`, 'policy.band_open');
-        else if (ph.from_day <= prev.to_day) at.add([...at_, 'from_day'], `phase ${i} (from day ${ph.from_day}) overlaps phase ${i - 1} (to day ${prev.to_day})`, 'policy.band_overlap');
-        else if (ph.from_day > prev.to_day + 1) at.add([...at_, 'from_day'], `days ${prev.to_day + 1}–${ph.from_day - 1} fall in no phase`, 'policy.band_gap');
-      }
-    });
-    const last = rule.phases[rule.phases.length - 1]!;
-    if (last.to_day !== null) at.add([...path, 'phases', rule.phases.length - 1, 'to_day'], 'the last phase must be open (to_day: null)', 'policy.band_open');
+    rule.phases.forEach((ph, i) => checkLevels(ph.rate, levels, [...path, 'phases', i, 'rate'], at));
+    // Phases are inclusive day ranges: the next starts the day after the previous ends.
+    checkRanges({ items: rule.phases, what: 'phase', fromKey: 'from_day', toKey: 'to_day', start: 1, after: (to) => to + 1, show: (n) => `day ${n}`, path: [...path, 'phases'] }, at);
   },
   compile: (rule, ctx) => {
     const when = compileWhen(rule.when);
