@@ -11,7 +11,7 @@ import { applyRatio, exactRatio } from '../src/settle/ratio.js';
 import { settleBill, type Settlement } from '../src/settle/settle.js';
 import type { CompiledPolicy } from '../src/settle/policy/load.js';
 import { NO_USAGE, type Counters, type Usage } from '../src/settle/types.js';
-import { bill, policy, usage } from './settle-helpers.js';
+import { bill, parsePolicy, policy, policyJson, usage } from './settle-helpers.js';
 
 const y = (text: string): Fen => parseYuan(text)!;
 
@@ -229,6 +229,32 @@ describe('payment methods', () => {
   it('fee-for-service is the fallback', () => {
     const s = settled(policy('panjin-2020'), bill({ bill_id: 'F', date: '2020-06-01', diagnoses: 'I63.900', total_cost: '5000.00' }));
     expect([s.method, s.rule, s.standard, s.basis]).toEqual(['fee_for_service', '', null, y('5000')]);
+  });
+});
+
+describe('choosing the payment method', () => {
+  // Changchun's rules, preceded by: a fee-for-service exemption for one ward, a per-visit quota by DRG group,
+  // and a bed-day rule by principal diagnosis; the first rule that applies wins.
+  const json = policyJson('changchun-2023');
+  json['payment_methods'] = [
+    { method: 'fee_for_service', id: 'research-ward', when: { departments: ['psychiatry'], flags: ['research'] } },
+    { method: 'per_visit', id: 'by-group', when: { groups: ['gd25'] }, pay_standard_when_lower: false, quota: { primary: 1000, secondary: 2000, tertiary: 3000 } },
+    { method: 'bed_day', id: 'by-diagnosis', when: { diagnoses: ['F20'] }, pay_standard_when_lower: false, phases: [{ name: 'all', from_day: 1, to_day: null, rate: { primary: 100, secondary: 100, tertiary: 100 } }] },
+    ...(json['payment_methods'] as unknown[]),
+  ];
+  const p = parsePolicy(json, 'test');
+  const method = (over: Record<string, string>) => settled(p, bill({ bill_id: 'M', total_cost: '5000.00', los: '10', ...over }));
+  it.each([
+    [{ department: 'psychiatry', flags: 'research' }, 'fee_for_service', 'research-ward'],
+    [{ department: 'psychiatry' }, 'bed_day', 'psychiatric-bed-day'],
+    [{ group: 'GD25' }, 'per_visit', 'by-group'],
+    [{ diagnoses: 'F20.000|I10.x05' }, 'bed_day', 'by-diagnosis'],
+    [{ diagnoses: 'I10.x05|F20.000' }, 'fee_for_service', ''],
+    [{ flags: 'dialysis', group: 'GD23' }, 'per_visit', 'dialysis-per-visit'],
+    [{}, 'fee_for_service', ''],
+  ])('%j → %s (%s)', (over, want, rule) => {
+    const s = method(over);
+    expect([s.method, s.rule]).toEqual([want, rule]);
   });
 });
 
