@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   group: { summary: 'group a CSV file of cases under a CHS-DRG scheme', load: () => import('./group.js') },
   whatif: { summary: 'show the group of each case with each diagnosis / procedure as principal', load: () => import('./whatif.js') },
   synth: { summary: 'write synthetic cases drawn from a scheme (benchmarks, tests)', load: () => import('./synth.js') },
+  settle: { summary: 'settle inpatient bills under a benefit policy against the yearly ledger', load: () => import('./settle.js') },
 };
 
 const USAGE = `Usage: drg <command> [options]
