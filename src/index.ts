@@ -4,6 +4,8 @@
  * Grouping (CHS-DRG): loadScheme → groupCase / explain / whatIf.
  * Case model: parseCase (zod), caseSchema, Case.
  * Quality checks: checkCase, qcConfig / loadQcConfig, summarise.
+ * Patient-side settlement: loadPolicy → parseBill → settleBill (pure) or
+ * Ledger.open(file).settle / reverse (the yearly ledger, SQLite).
  */
 export {
   explain,
@@ -60,3 +62,10 @@ export {
 export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
 export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
 export type { Counts } from './bulk/job.js';
+export { loadPolicy, parsePolicy, resolvePolicyPath, policiesDir, type CompiledPolicy } from './settle/policy/load.js';
+export { policySchema, type PolicyFile } from './settle/policy/schema.js';
+export { parseBill, billRequestSchema, BillDecoder, BillHeaderError, BILL_FIELDS, type Bill, type BillField, type BillInput, type BillRequest } from './settle/bill.js';
+export { settleBill, checkBill, formatSettlementTrace, type Settlement, type SettleOptions, type SettleOutcome } from './settle/settle.js';
+export { Ledger, LEDGER_SCHEMA, type Durability, type LedgerOptions, type LedgerOutcome } from './settle/ledger.js';
+export type { BandPart, LayerOutcome } from './settle/layers/index.js';
+export type { BillProblem, Counters, SettlementStep, Usage } from './settle/types.js';

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   whatif: { summary: 'show the group of each case with each diagnosis / procedure as principal', load: () => import('./whatif.js') },
   qc: { summary: 'check the settlement-list quality of a CSV file of cases (findings, summary per hospital)', load: () => import('./qc.js') },
   synth: { summary: 'write synthetic cases drawn from a scheme (benchmarks, tests)', load: () => import('./synth.js') },
+  settle: { summary: 'settle inpatient bills under a benefit policy against the yearly ledger', load: () => import('./settle.js') },
 };
 
 const USAGE = `Usage: drg <command> [options]
