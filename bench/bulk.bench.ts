@@ -13,8 +13,7 @@ import { rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bin, data, synthFile } from './synth-data.js';
-
+import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,7 +28,7 @@ const workerCounts = values.workers.split(',').map(Number);
 const scheme = values.scheme;
 const runs = Number(values.runs);
 
-const ensureInput = (n: number): string => synthFile(scheme, n);
+const ensureInput = (n: number): string => ensureSynth(scheme, n);
 
 function runOnce(file: string, workers: number): { seconds: number; rssMb: number; rows: number } {
   const out = join(data, 'out.csv');

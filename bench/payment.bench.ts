@@ -33,7 +33,7 @@ import { loadPolicy } from '../src/payment/policy.js';
 import { Pricer, type PriceInput } from '../src/payment/price.js';
 import { groupCase, loadSchemeSync } from '../groupers/chs-drg/index.js';
 import { loadWeightTable } from '../weights/table.js';
-import { bin, data, root, synthFile } from './synth-data.js';
+import { bin, data, root, ensureInput } from './synth-data.js';
 
 
 const { values } = parseArgs({
@@ -50,7 +50,7 @@ const scheme = values.scheme;
 const runs = Number(values.runs);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-const synth = (n: number): string => synthFile(scheme, n);
+const synth = (n: number): string => ensureInput(scheme, n);
 
 interface Run {
   readonly seconds: number;

@@ -1,4 +1,7 @@
-/** Synthetic benchmark inputs, generated once into bench/data/ with the real `drg synth` (seed 1). */
+/**
+ * Synthetic case files for the end-to-end benchmarks: `drg synth` output,
+ * generated once into bench/data/ (git-ignored) and reused.
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,8 +11,8 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = join(root, 'bin/drg.js');
 export const data = join(root, 'bench/data');
 
-/** The path of n synthetic cases under a scheme, generating the file the first time. */
-export function synthFile(scheme: string, n: number): string {
+/** The path of `n` synthetic cases of a scheme (seed 1), generating the file on first use. */
+export function ensureInput(scheme: string, n: number): string {
   mkdirSync(data, { recursive: true });
   const file = join(data, `synth-${scheme}-${n}.csv`);
   if (!existsSync(file)) {

@@ -1,14 +1,14 @@
 // The payment examples of the README, runnable: node examples/payment/library.mjs (after npm ci).
 import { join } from 'node:path';
 import {
-  loadScheme, parseCase, loadWeightTable, loadPolicy, Pricer, priceCase, computeRate, paymentStandard, pointValue,
+  loadScheme, parseCase, loadWeightTable, loadPaymentPolicy, Pricer, priceCase, computeRate, paymentStandard, pointValue,
   computeWeights, historyFromArray, settleHospitals, emptyParts, addCase, formatYuan, parseYuan,
 } from 'drg-engine';
 
 const dir = new URL('.', import.meta.url).pathname;
 const scheme = await loadScheme('chs-drg-1.1');
 const weights = loadWeightTable(join(dir, 'weights.csv'), { scheme });
-const policy = loadPolicy(join(dir, 'policy-rate.json'));
+const policy = loadPaymentPolicy(join(dir, 'policy-rate.json'));
 const pricer = new Pricer(policy, weights, scheme);
 
 // Group and price one case at discharge.

@@ -7,6 +7,7 @@ import { GroupJob, type GroupJobSpec } from './group.js';
 import { HospitalsJob, type HospitalsJobSpec } from './hospitals.js';
 import { PriceJob, type PriceJobSpec } from './price.js';
 import { WeightsJob, type WeightsJobSpec } from './weights.js';
+import { QcJob, type QcJobSpec } from './qc.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
 
 interface JobKind {
@@ -21,6 +22,7 @@ export const JOB_KINDS: Record<string, JobKind> = {
   weights: { create: (spec) => new WeightsJob(spec as WeightsJobSpec) },
   hospitals: { create: (spec) => new HospitalsJob(spec as HospitalsJobSpec), merge: HospitalsJob.merge as JobKind['merge'] },
   price: { create: (spec) => new PriceJob(spec as PriceJobSpec), merge: PriceJob.merge as JobKind['merge'] },
+  qc: { create: (spec) => new QcJob(spec as QcJobSpec), merge: QcJob.merge as JobKind['merge'] },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {
