@@ -9,15 +9,11 @@
  * the whole process (all threads), as the CLI reports it with DRG_REPORT_RSS=1.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/drg.js');
-const data = join(root, 'bench/data');
+import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,17 +28,7 @@ const workerCounts = values.workers.split(',').map(Number);
 const scheme = values.scheme;
 const runs = Number(values.runs);
 
-function ensureInput(n: number): string {
-  mkdirSync(data, { recursive: true });
-  const file = join(data, `synth-${scheme}-${n}.csv`);
-  if (!existsSync(file)) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'synth', '--scheme', scheme, '-n', String(n), '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('drg synth failed');
-    console.error(`generated ${file} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  return file;
-}
+const ensureInput = (n: number): string => ensureSynth(scheme, n);
 
 function runOnce(file: string, workers: number): { seconds: number; rssMb: number; rows: number } {
   const out = join(data, 'out.csv');

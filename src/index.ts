@@ -6,6 +6,11 @@
  * DIP: loadDirectory → groupDipCase / scoreDipCase / whatIfDip; buildDirectory
  * (DirectoryBuilder, writeDirectory); scores (relativeScore, weightedMean);
  * settlement (settleYear, settlementPointValue, hospitalSettlement).
+ * Payment: loadWeightTable, computeWeights / weightsFromCsv, computeRate, pointValue,
+ * loadPaymentPolicy → Pricer → priceCase / priceCsv, settleHospitals / settleCsv.
+ * Quality checks: checkCase, qcConfig / loadQcConfig, summarise.
+ * Patient-side settlement: loadPolicy → parseBill → settleBill (pure) or
+ * Ledger.open(file).settle / reverse (the yearly ledger, SQLite).
  */
 export {
   explain,
@@ -35,6 +40,30 @@ export { CaseDecoder, parseColumnMap, SETTLEMENT_LIST_COLUMNS, HeaderError, type
 export { DataError, formatIssue, type DataIssue } from './errors.js';
 export { formatYuan, parseYuan, roundFen, type Fen } from './money.js';
 export { schemesDir, sharedDir, resolveSchemeDir } from './paths.js';
+export {
+  checkCase,
+  Checker,
+  checkerFor,
+  hasError,
+  loadQcConfig,
+  qcConfig,
+  QcConfig,
+  QC_LISTS,
+  QC_RULES,
+  qualityScore,
+  summarise,
+  summaryCsv,
+  summaryJson,
+  tallyCase,
+  mergeTally,
+  type Finding,
+  type QcInput,
+  type QcRule,
+  type QcSummary,
+  type QcTally,
+  type Severity,
+  type SummaryRow,
+} from './qc/index.js';
 export { readCases, groupCases, groupCsv, type CaseRow, type ReadCasesOptions, type GroupCsvOptions } from './bulk/stream.js';
 export { matrixRows, matrixCsv, type MatrixRow, type MigrationMatrix } from './jobs/group.js';
 export type { Counts } from './bulk/job.js';
@@ -58,7 +87,7 @@ export {
   type MatchKind,
   type ProcedureType,
 } from '../groupers/dip/index.js';
-export { buildDirectory, DirectoryBuilder, type BuildOptions, type BuiltDirectory, type ExclusionReason, type GroupReport, type HistoryCase } from '../groupers/dip/build.js';
+export { buildDirectory, DirectoryBuilder, type BuildOptions, type BuiltDirectory, type ExclusionReason, type GroupReport, type HistoryCase as DipHistoryCase } from '../groupers/dip/build.js';
 export { writeDirectory, directoryFiles } from '../groupers/dip/write.js';
 export { reachableGroups, type DipReach } from '../groupers/dip/whatif.js';
 export { scoreDipCase, whatIfDip, adjustInput, DipScorer, deviationScore, type DipCase, type DipCaseScore, type DipScoreOptions, type DipWhatIf, type Deviation } from './payment/dip/index.js';
@@ -79,5 +108,54 @@ export {
   type ReviewCandidate,
 } from './payment/dip/settle.js';
 export { parseSettlementPolicy, readSettlementPolicy, settlementPolicySchema, type SettlementPolicy, type SettlementPolicyInput } from './payment/dip/policy.js';
-export { relativeScore, weightedMean, yearWeights, parseTrim, trimRange, coefficientOfVariation, coverage, DEFAULT_YEAR_WEIGHTS, type TrimSpec } from '../weights/dip-scores.js';
+export { relativeScore, weightedMean, yearWeights, parseTrim, trimRange, coefficientOfVariation, coverage, DEFAULT_YEAR_WEIGHTS, type TrimSpec as DipTrimSpec } from '../weights/dip-scores.js';
+// DRG payment: weights, rates and point values (weights/), pricing and hospital settlement (payment/).
+export * from '../weights/index.js';
+// The region's payment policy shares a few names with the patient-side benefit
+// policy below; the payment side is exported under Payment-/Hospital- names.
+export {
+  loadPolicy as loadPaymentPolicy,
+  parsePolicy as parsePaymentPolicy,
+  policySchema as paymentPolicySchema,
+  type Policy as PaymentPolicy,
+  type HighBand,
+  Pricer,
+  type ClassPayment,
+  type PriceInput,
+  type PriceNote,
+  type PriceResult,
+  OUTLIER_CLASSES,
+  type GroupTerms,
+  type OutlierClass,
+  type PaymentMethod,
+  CLASS_RULES,
+  addCase,
+  clearingAmount,
+  emptyParts,
+  mergeParts,
+  settleHospitals,
+  type ClearingStatement,
+  type HospitalFigures,
+  type Period,
+  type PeriodStatement,
+  type ReviewCap,
+  type SettleOptions as HospitalSettleOptions,
+  type Settlement as HospitalSettlement,
+  type SettlementCase,
+  type SettlementParts,
+  clearingCsv,
+  periodCsv,
+  priceCsv,
+  settleCsv,
+  type PriceCsvOptions,
+  type SettleCsvOptions,
+  priceCase,
+} from './payment/index.js';
 export { Decimal } from './money.js';
+export { loadPolicy, parsePolicy, resolvePolicyPath, policiesDir, type CompiledPolicy } from './settle/policy/load.js';
+export { policySchema, type PolicyFile } from './settle/policy/schema.js';
+export { parseBill, billRequestSchema, BillDecoder, BillHeaderError, BILL_FIELDS, type Bill, type BillField, type BillInput, type BillRequest } from './settle/bill.js';
+export { settleBill, checkBill, formatSettlementTrace, type Settlement, type SettleOptions, type SettleOutcome } from './settle/settle.js';
+export { Ledger, LEDGER_SCHEMA, type Durability, type LedgerOptions, type LedgerOutcome } from './settle/ledger.js';
+export type { BandPart, LayerOutcome } from './settle/layers/index.js';
+export type { BillProblem, Counters, SettlementStep, Usage } from './settle/types.js';

@@ -2,6 +2,7 @@
  * Test helpers. Shared data (../shared) must be present: a missing folder
  * fails the run instead of skipping the golden tests.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -82,3 +83,12 @@ export function miniCopy(): string {
 export function mini(over: Partial<{ sex: number | null; age: number | null; age_days: number | null; birth_weight: number | null; los: number | null; diagnoses: string[]; procedures: string[] }>) {
   return { id: 't', sex: 1, age: 40, age_days: null, birth_weight: null, los: 5, diagnoses: ['K35.900'], procedures: [] as string[], ...over };
 }
+
+/** Run the real `drg` binary (bin/drg.js over dist/) with arguments and optional standard input. */
+export function runDrg(args: string[], input?: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/drg.js'), ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** CSV text with a header → one object per row. */
+export const csvRows = (text: string): Record<string, string>[] => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;

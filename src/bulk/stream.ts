@@ -15,6 +15,7 @@ import type { Case, CaseField, FieldProblem } from '../case/schema.js';
 import { RecordSplitter } from '../io/records.js';
 import { parseBatch, parseHeader } from '../io/rows.js';
 import { GroupJob, groupHead, type GroupJobSpec, type OutputFormat } from '../jobs/group.js';
+import type { QcSpec } from '../jobs/group-qc.js';
 import { resolveSchemeDir } from '../paths.js';
 import { groupCase, loadSchemeSync, type CompiledScheme, type GroupInput, type GroupOptions, type GroupResult } from '../../groupers/chs-drg/index.js';
 import type { BatchJob, Counts } from './job.js';
@@ -87,6 +88,8 @@ export interface GroupCsvOptions {
   readonly trace?: boolean;
   readonly translate?: boolean;
   readonly columns?: string;
+  /** Run the quality checks first (`drg group --qc`), with a region configuration file or the defaults (null). */
+  readonly qc?: QcSpec;
   /** Worker threads (default 1: in-process). */
   readonly workers?: number;
   /** Schemes already loaded in this thread (used when running in-process). */
@@ -113,7 +116,7 @@ export async function groupCsv(o: GroupCsvOptions): Promise<{ counts: Counts; ma
     // peak RSS near 370 MB at 10M rows on 2 workers (bench/RESULTS.md).
     workerHeapMb: compareDir === null ? 128 : 208,
     makeSpec: (header, newline) => {
-      const spec: GroupJobSpec = { kind: 'group', scheme: schemeDir, compare: compareDir, format: o.format ?? 'csv', trace: o.trace === true, translate: o.translate === true, rejects: o.rejects !== undefined, header, columns, newline };
+      const spec: GroupJobSpec = { kind: 'group', scheme: schemeDir, compare: compareDir, format: o.format ?? 'csv', trace: o.trace === true, translate: o.translate === true, rejects: o.rejects !== undefined, header, columns, newline, ...(o.qc !== undefined ? { qc: o.qc } : {}) };
       const decoder = new CaseDecoder(header, new Map(columns)); // validates the header before any work starts
       o.onHeader?.(decoder);
       return spec;

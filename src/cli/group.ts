@@ -3,13 +3,14 @@
  * year of a region's cases, streamed through worker threads.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { type CaseDecoder, parseColumnMap } from '../case/decode.js';
 import type { Counts } from '../bulk/job.js';
 import { groupCsv } from '../bulk/stream.js';
 import { matrixCsv, matrixRows, REJECTS_HEADER, type MigrationMatrix, type OutputFormat } from '../jobs/group.js';
 import { resolveSchemeDir } from '../paths.js';
+import { configOf } from '../qc/config.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
 import { onePositional, oneOf, parse, required } from './args.js';
@@ -41,6 +42,10 @@ Options:
                         columns and writes a migration matrix (old → new DRG)
   --matrix <file>       where the migration matrix goes (default: next to -o,
                         <output>.migration.csv)
+  --qc                  run the settlement-list quality checks first (see drg qc): cases
+                        with an error finding become invalid, with the rule ids as
+                        reasons; findings go to a qc_findings column (a qc field in jsonl)
+  --qc-config <file>    region configuration of the quality checks (implies --qc)
   --workers <n>         worker threads (default: available cores); 1 runs in-process
   --progress            show a progress line even when standard error is not a terminal
   -q, --quiet           no notes, no progress, no summary line
@@ -60,6 +65,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects: { type: 'string' },
     'compare-scheme': { type: 'string' },
     matrix: { type: 'string' },
+    qc: { type: 'boolean' },
+    'qc-config': { type: 'string' },
     workers: { type: 'string' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -82,6 +89,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     matrixPath = `${values.output.replace(/\.csv$/i, '')}.migration.csv`;
   }
   if (compareDir === null && matrixPath !== undefined) throw new UsageError('--matrix needs --compare-scheme');
+  const qc = values.qc === true || values['qc-config'] !== undefined ? { config: values['qc-config'] !== undefined ? resolve(values['qc-config']) : null } : null;
+  if (qc !== null && compareDir !== null) throw new UsageError('--qc cannot be combined with --compare-scheme (check quality with one scheme, then compare)');
+  // A broken configuration stops the run here, before any work.
+  const costPrefix = qc !== null ? configOf(qc.config, values['qc-config']).params.cost_column_prefix.toLowerCase() : null;
 
   const started = performance.now();
   // In-process runs load the schemes here; with workers, each thread loads its own and
@@ -123,9 +134,10 @@ export async function run(argv: readonly string[]): Promise<number> {
       translate: values.translate === true,
       ...(values.columns !== undefined ? { columns: values.columns } : {}),
       workers,
+      ...(qc !== null ? { qc } : {}),
       ...(scheme !== undefined ? { loaded: { scheme, compare } } : {}),
       onHeader: (decoder) => {
-        if (!quiet) noteColumns(decoder);
+        if (!quiet) noteColumns(decoder, costPrefix);
       },
       ...(progress !== undefined ? { onProgress: (c: Counts) => progress.update(c['read'] ?? 0) } : {}),
     });
@@ -156,8 +168,10 @@ export function parseWorkers(v: string | undefined): number {
   return Number(v);
 }
 
-function noteColumns(d: CaseDecoder): void {
-  if (d.ignored.length > 0) process.stderr.write(`drg group: note: ignoring column${d.ignored.length > 1 ? 's' : ''} ${d.ignored.join(', ')}\n`);
+/** Notes about the header; with --qc, itemised cost columns (costPrefix) are read by the checks, not ignored. */
+function noteColumns(d: CaseDecoder, costPrefix: string | null): void {
+  const ignored = costPrefix === null ? d.ignored : d.ignored.filter((h) => !h.trim().toLowerCase().startsWith(costPrefix));
+  if (ignored.length > 0) process.stderr.write(`drg group: note: ignoring column${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')}\n`);
   const absent = (['age_days', 'birth_weight', 'procedures', 'los', 'discharge'] as const).filter((f) => !d.fields.includes(f));
   if (absent.length > 0) process.stderr.write(`drg group: note: no column for ${absent.join(', ')}; treated as empty\n`);
 }

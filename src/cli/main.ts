@@ -15,8 +15,14 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   group: { summary: 'group a CSV file of cases under a CHS-DRG scheme', load: () => import('./group.js') },
   whatif: { summary: 'show the group of each case with each diagnosis / procedure as principal', load: () => import('./whatif.js') },
+  qc: { summary: 'check the settlement-list quality of a CSV file of cases (findings, summary per hospital)', load: () => import('./qc.js') },
   synth: { summary: 'write synthetic cases drawn from a scheme (benchmarks, tests)', load: () => import('./synth.js') },
   dip: { summary: 'DIP: build a directory, group and score cases, what-if, settle hospitals', load: () => import('./dip.js') },
+  weights: { summary: 'compute DRG relative weights from history, and evaluate the scheme (CV, RIV)', load: () => import('./weights.js') },
+  rates: { summary: 'compute the rate (or point value) and the payment standards from a forecast', load: () => import('./rates.js') },
+  price: { summary: 'group and price each case under a region\'s DRG payment policy', load: () => import('./price.js') },
+  hospitals: { summary: 'settle hospitals from priced cases: indicators, monthly advances, year-end clearing', load: () => import('./hospitals.js') },
+  settle: { summary: 'settle inpatient bills under a benefit policy against the yearly ledger', load: () => import('./settle.js') },
 };
 
 const USAGE = `Usage: drg <command> [options]

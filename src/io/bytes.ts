@@ -56,6 +56,12 @@ export class ByteWriter {
     this.n += encoder.encodeInto(text, this.buf.subarray(this.n)).written;
   }
 
+  /** Text written as it is (already CSV-encoded, e.g. a whole line). */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.n += encoder.encodeInto(s, this.buf.subarray(this.n)).written;
+  }
+
   /** A recurring text (a DRG name) as a CSV field, encoded once and reused. */
   recurring(s: string): void {
     let b = this.memo.get(s);

@@ -14,6 +14,7 @@
 import type { CaseDecoder } from '../case/decode.js';
 import { CASE_FIELDS, type CaseField, isTrimSpace } from '../case/schema.js';
 import type { RecordBatch } from '../io/records.js';
+import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import type { CaseContext } from '../../groupers/chs-drg/context.js';
 import { NO_CODE } from '../../groupers/chs-drg/codes.js';
@@ -85,6 +86,16 @@ function dateOk(text: string, a: number, b: number): boolean {
   if (y < 0 || m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+}
+
+/**
+ * The `slow` callback most jobs want: a line holding a quote is parsed as one
+ * CSV record, any other line is split on commas — both exactly as parseBatch
+ * would read them — and handed to the job's generic row visitor.
+ */
+export function genericLine(generic: RowVisitor, width: number, newline: '\n' | '\r\n'): FastVisitor['slow'] {
+  return (line, lineText, quoted) =>
+    quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, newline, generic) : visitQuoteFreeLine(line, lineText, width, generic);
 }
 
 export interface FastVisitor {
@@ -191,6 +202,11 @@ export class FusedReader {
   }
   cellEnd(cell: number): number {
     return this.end[cell]!;
+  }
+
+  /** The raw text of cell `pos` of the current clean line (for jobs that read more than grouping needs). */
+  cell(pos: number): string {
+    return this.lineText.slice(this.start[pos]!, this.end[pos]!);
   }
 
   /** Read the id and numbers of the line; false when the line must go the slow way. */

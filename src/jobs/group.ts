@@ -1,7 +1,7 @@
 /**
  * The `group` job: a batch of CSV records in, output text out.
  *
- *   records → rows (parseBatch) → cases (CaseDecoder) → results (groupCase) → CSV / JSON lines / text
+ *   records → rows (visitLines, or the fused reader) → cases (CaseDecoder) → results (groupCase) → CSV / JSON lines / text
  *
  * A job is built once from a plain, serialisable spec (so a worker thread can
  * build its own copy) and then run on batches in any order; each batch's
@@ -14,9 +14,12 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
+import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader } from './group-fast.js';
+import { visitLines } from '../io/lines.js';
+import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
+import type { Finding } from '../qc/types.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'text';
 
@@ -34,6 +37,8 @@ export interface GroupJobSpec extends JobSpecBase {
   readonly rejects: boolean;
   /** `--columns` mapping, as entries. */
   readonly columns: readonly (readonly [string, CaseField])[];
+  /** `--qc`: run the quality checks first (error cases become invalid, findings are attached), or absent/null. */
+  readonly qc?: QcSpec | null;
 }
 
 /** The group job's counters: read = grouped + ambiguous + ungroupable + invalid + rejected; blank lines apart. */
@@ -83,6 +88,7 @@ export function groupHead(spec: GroupJobSpec): string {
   const cols = ['id', 'status', 'mdc', 'adrg', 'drg', 'drg_name', 'cc_level', 'cc_dx', 'reasons', 'warnings', 'detail'];
   if (spec.translate) cols.push('translations');
   if (spec.trace) cols.push('trace');
+  if (spec.qc) cols.push('qc_findings');
   if (spec.compare !== null) cols.push('cmp_status', 'cmp_mdc', 'cmp_adrg', 'cmp_drg', 'cmp_drg_name', 'cmp_cc_level', 'cmp_cc_dx', 'cmp_reasons', 'drg_changed');
   return csvLine(cols);
 }
@@ -96,6 +102,8 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
   readonly decoder: CaseDecoder;
   /** The fused reader for quote-free batches (see group-fast.ts), or null to always take the generic path. */
   private readonly fused: FusedReader | null;
+  /** Quality checks (`--qc`), or null. */
+  private readonly qc: GroupQc | null;
   /** CSV output is written as bytes (see io/bytes.ts); reused across batches. */
   private readonly bytes = new ByteWriter(1 << 20);
 
@@ -110,7 +118,9 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     this.scheme = loaded.scheme ?? loadSchemeSync(spec.scheme);
     this.compare = spec.compare === null ? null : (loaded.compare ?? loadSchemeSync(spec.compare));
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
-    this.fused = loaded.fused === false ? null : FusedReader.for(this.decoder);
+    this.qc = spec.qc ? new GroupQc(spec.qc, this.scheme, spec.header) : null;
+    // The fused reader builds no case objects, which the quality checks need: with --qc, the generic path.
+    this.fused = loaded.fused === false || this.qc !== null ? null : FusedReader.for(this.decoder);
   }
 
   static merge(a: MigrationMatrix, b: MigrationMatrix): MigrationMatrix {
@@ -131,12 +141,13 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     let rejects = '';
     const spec = this.spec;
     const options = { trace: spec.trace, translate: spec.translate };
-    const csv = spec.format === 'csv' && !spec.translate && !spec.trace;
-    const emit = (line: number, r: GroupResult, cmp: GroupResult | null): void => {
+    const csv = spec.format === 'csv' && !spec.translate && !spec.trace && this.qc === null;
+    const qc = this.qc;
+    const emit = (line: number, r: GroupResult, cmp: GroupResult | null, findings: readonly Finding[] | null = null): void => {
       counts['read']!++;
       counts[r.status]!++;
       if (csv) this.csvBytes(r, cmp);
-      else out += this.format(line, r, cmp);
+      else out += this.format(line, r, cmp, findings);
       if (matrix !== undefined) {
         const key = cellKey(r, cmp);
         matrix[key] = (matrix[key] ?? 0) + 1;
@@ -145,9 +156,14 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     const generic: RowVisitor = {
       row: (line, cells) => {
         const { case: c, problems } = this.decoder.decode(cells);
+        const findings = qc !== null ? qc.rows.check(line, cells, c, problems) : null;
         if (problems !== null) {
           const bad = invalidResult(c.id, problems.map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` })));
-          emit(line, bad, this.compare !== null ? bad : null);
+          emit(line, bad, this.compare !== null ? bad : null, findings);
+        } else if (findings !== null && qc!.blocks(findings)) {
+          emit(line, invalidResult(c.id, qc!.reasons(findings)), null, findings);
+        } else if (findings !== null) {
+          emit(line, qc!.group(spec.trace, spec.translate), null, findings);
         } else {
           emit(line, groupCase(this.scheme, c, options), this.compare !== null ? groupCase(this.compare, c, options) : null);
         }
@@ -163,7 +179,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
           if (matrix !== undefined) matrix[cellKey(null, null)] = (matrix[cellKey(null, null)] ?? 0) + 1;
         } else {
           const r = invalidResult(firstCell(raw), [{ code, message }]);
-          emit(line, r, this.compare !== null ? r : null);
+          emit(line, r, this.compare !== null ? r : null, qc !== null ? qc.rows.malformed(line, raw, message) : null);
         }
       },
     };
@@ -184,7 +200,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
         slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
       });
     } else {
-      parseBatch(batch, this.decoder.width, spec.newline, generic);
+      visitLines(batch, this.decoder.width, spec.newline, generic);
     }
     const body = csv ? this.bytes.take() : out;
     return matrix === undefined ? { out: body, rejects, counts } : { out: body, rejects, counts, aggregate: matrix };
@@ -218,7 +234,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     w.byte(10);
   }
 
-  private format(line: number, r: GroupResult, cmp: GroupResult | null): string {
+  private format(line: number, r: GroupResult, cmp: GroupResult | null, findings: readonly Finding[] | null): string {
     switch (this.spec.format) {
       case 'csv': {
         // Status, MDC, ADRG, DRG, level and codes never hold a comma or quote; only
@@ -228,17 +244,19 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
         else s += `${csvField(codes(r.reasons))},${csvField(codes(r.warnings))},${csvField(detail(r))}`;
         if (this.spec.translate) s += `,${csvField(r.translations.map((t) => `${t.field === 'diagnoses' ? 'dx' : 'px'}${t.position}:${t.from}>${t.to}`).join('|'))}`;
         if (this.spec.trace) s += `,${csvField(r.trace !== undefined ? formatTrace(r.trace) : '')}`;
+        if (findings !== null) s += `,${csvField(findingsCell(findings))}`;
         if (cmp !== null) {
           s += `,${cmp.status},${cmp.mdc ?? ''},${cmp.adrg ?? ''},${cmp.drg},${csvField(cmp.drgName)},${cmp.ccLevel === 'none' ? '' : cmp.ccLevel},${cmp.ccDx ?? ''},${csvField(codes(cmp.reasons))},${cmp.drg !== r.drg || cmp.status !== r.status ? 'yes' : 'no'}`;
         }
         return `${s}\n`;
       }
       case 'jsonl':
-        return `${JSON.stringify(cmp === null ? { line, ...r } : { line, ...r, compare: cmp })}\n`;
+        return `${JSON.stringify({ line, ...r, ...(findings !== null ? { qc: findings } : {}), ...(cmp !== null ? { compare: cmp } : {}) })}\n`;
       case 'text': {
         const head = `${r.id || '(no id)'} (line ${line}): ${describe(r)}${cmp !== null ? `\n    compare: ${describe(cmp)}` : ''}`;
         const body = r.trace !== undefined ? `\n${formatTrace(r.trace)}` : r.reasons.length + r.warnings.length > 0 ? `\n    ${detail(r)}` : '';
-        return `${head}${body}\n\n`;
+        const qcLines = findings !== null ? findings.map((f) => `\n    qc ${f.severity} ${f.rule}: ${f.message}`).join('') : '';
+        return `${head}${body}${qcLines}\n\n`;
       }
     }
   }
@@ -266,7 +284,8 @@ export function invalidResult(id: string, reasons: readonly Note[]): GroupResult
   return { id, status: 'invalid', mdc: null, adrg: null, drg: NO_DRG, drgName: '', ccLevel: 'none', ccDx: null, reasons, warnings: [], translations: [], trace: undefined };
 }
 
-function firstCell(raw: string): string {
+/** The first cell of a raw record (its id, usually), or '' when it is quoted. */
+export function firstCell(raw: string): string {
   const comma = raw.indexOf(',');
   const cell = (comma === -1 ? raw : raw.slice(0, comma)).trim();
   return cell.startsWith('"') ? '' : cell;

@@ -4,6 +4,10 @@
  */
 import type { BatchJob, JobSpecBase } from '../bulk/job.js';
 import { GroupJob, type GroupJobSpec } from './group.js';
+import { HospitalsJob, type HospitalsJobSpec } from './hospitals.js';
+import { PriceJob, type PriceJobSpec } from './price.js';
+import { WeightsJob, type WeightsJobSpec } from './weights.js';
+import { QcJob, type QcJobSpec } from './qc.js';
 import { WhatIfJob, type WhatIfJobSpec } from './whatif.js';
 import { DipGroupJob, type DipGroupJobSpec } from './dip-group.js';
 import { DipSettleJob, mergeSettle, type DipSettleJobSpec } from './dip-settle.js';
@@ -21,6 +25,10 @@ export const JOB_KINDS: Record<string, JobKind> = {
   'dip-group': { create: (spec) => new DipGroupJob(spec as DipGroupJobSpec) },
   'dip-whatif': { create: (spec) => new DipWhatIfJob(spec as DipWhatIfJobSpec) },
   'dip-settle': { create: (spec) => new DipSettleJob(spec as DipSettleJobSpec), merge: mergeSettle as JobKind['merge'] },
+  weights: { create: (spec) => new WeightsJob(spec as WeightsJobSpec) },
+  hospitals: { create: (spec) => new HospitalsJob(spec as HospitalsJobSpec), merge: HospitalsJob.merge as JobKind['merge'] },
+  price: { create: (spec) => new PriceJob(spec as PriceJobSpec), merge: PriceJob.merge as JobKind['merge'] },
+  qc: { create: (spec) => new QcJob(spec as QcJobSpec), merge: QcJob.merge as JobKind['merge'] },
 };
 
 export function createJob(spec: JobSpecBase): BatchJob {

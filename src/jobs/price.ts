@@ -1,0 +1,404 @@
+/**
+ * The `price` job: group each case, then price it under a region's policy
+ * and weight table.
+ *
+ *   records → rows → case (+ patient share, review flag) → group → price → CSV
+ *
+ * Clean quote-free lines take the group job's fused reader (no cell arrays or
+ * case objects); every other line takes the generic decoder. Both paths end
+ * in the same `emit`, so their output is byte-identical (a test holds it so).
+ */
+import { CaseDecoder, type ColumnMap } from '../case/decode.js';
+import type { Case, CaseField } from '../case/schema.js';
+import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
+import { ByteWriter } from '../io/bytes.js';
+import { csvLine } from '../io/csv.js';
+import type { RecordBatch } from '../io/records.js';
+import { parseBatch, type RowVisitor } from '../io/rows.js';
+import { type Fen, formatYuan, parseYuan } from '../money.js';
+import { groupCase, groupPrepared, loadSchemeSync, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { loadWeightTable, type WeightTable } from '../../weights/table.js';
+import { loadPolicy, type Policy } from '../payment/policy.js';
+import { Pricer, type PriceInput, type PriceNote, type PriceResult } from '../payment/price.js';
+import { OUTLIER_CLASSES, type GroupTerms, type OutlierClass } from '../payment/types.js';
+import { FusedReader, genericLine } from './group-fast.js';
+import { firstCell, invalidResult } from './group.js';
+
+export interface PriceJobSpec extends JobSpecBase {
+  readonly kind: 'price';
+  /** Scheme folder, weight table and policy files (resolved paths). */
+  readonly scheme: string;
+  readonly weights: string;
+  readonly policy: string;
+  readonly trace: boolean;
+  /** Send malformed rows to the rejects stream instead of the output. */
+  readonly rejects: boolean;
+  readonly columns: readonly (readonly [string, CaseField])[];
+  /** Header name of the patient policy share column (yuan), or null. */
+  readonly shareColumn: string | null;
+  /** Header name of the special-review flag column, or null. */
+  readonly reviewColumn: string | null;
+}
+
+/** Counters: read = priced classes + unpriced + rejected; payment and fund totals in fen. */
+export const zeroPriceCounts = (): Counts => {
+  const c: Counts = { read: 0 };
+  for (const k of OUTLIER_CLASSES) c[k] = 0;
+  Object.assign(c, { unpriced: 0, rejected: 0, blank: 0, payment_fen: 0, fund_fen: 0, review_flagged: 0 });
+  return c;
+};
+
+/** Output columns; point columns only under the point method. */
+export function priceColumns(method: Policy['method'], trace: boolean): string[] {
+  const pts = method === 'points';
+  return [
+    'id', 'status', 'drg', 'drg_name', 'hospital_id', 'hospital_level', 'discharge_date', 'los', 'total_cost',
+    'rw', 'coefficient', 'standard', ...(pts ? ['standard_points'] : []),
+    'outlier_class', 'pay_mode', ...(pts ? ['points'] : []), 'payment', 'patient_share', 'fund_payment',
+    'review', 'fallback_class', ...(pts ? ['fallback_points'] : []), 'fallback_payment',
+    'reasons', 'detail', ...(trace ? ['trace'] : []),
+  ];
+}
+
+/** Slots of the per-batch tally: the classes (in OUTLIER_CLASSES order), then these. */
+const K = OUTLIER_CLASSES.length;
+const T = { Unpriced: K, Payment: K + 1, Fund: K + 2, Review: K + 3, Size: K + 4 } as const;
+const CLASS_INDEX = Object.fromEntries(OUTLIER_CLASSES.map((c, i) => [c, i])) as Record<OutlierClass, number>;
+
+export const PRICE_REJECTS_HEADER = csvLine(['line', 'reason', 'message', 'raw']);
+
+const FLAG_YES = new Set(['1', 'y', 'yes', 'true', '是']);
+const FLAG_NO = new Set(['', '0', 'n', 'no', 'false', '否']);
+
+/** What pricing reads of a row, whichever path decoded it (one object per row, also the pricer's input). */
+type RowFacts = { -readonly [K in keyof PriceInput]-?: PriceInput[K] } & {
+  id: string;
+  date: string | null;
+  /** The cost as written, when the fused reader read it (echoed when already as formatYuan would write it). */
+  costText: string | null;
+};
+
+/** DRGs met in the data that have no weight, with their case counts. */
+export type MissingWeights = Record<string, number>;
+
+export class PriceJob implements BatchJob<MissingWeights> {
+  readonly scheme: CompiledScheme;
+  readonly pricer: Pricer;
+  readonly decoder: CaseDecoder;
+  private readonly fused: FusedReader | null;
+  private readonly bytes = new ByteWriter(1 << 20);
+  private readonly points: boolean;
+  private readonly shareAt: number;
+  private readonly reviewAt: number;
+  private readonly at: { cost: number; hid: number; date: number };
+  /** Output text per DRG terms (see `segments`). */
+  private readonly segmentCache: ({ terms: string; normal: string } | undefined)[] = [];
+  /** The columns from patient_share on when all are empty, with the line end. */
+  private readonly emptyTail: string;
+  private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
+  /** Text of small whole numbers (LOS, levels), made once. */
+  private readonly numbers: string[] = [];
+
+  constructor(
+    readonly spec: PriceJobSpec,
+    loaded: { scheme?: CompiledScheme; weights?: WeightTable; policy?: Policy; fused?: boolean } = {},
+  ) {
+    this.scheme = loaded.scheme ?? loadSchemeSync(spec.scheme);
+    const weights = loaded.weights ?? loadWeightTable(spec.weights, { scheme: this.scheme });
+    const policy = loaded.policy ?? loadPolicy(spec.policy);
+    this.pricer = new Pricer(policy, weights, this.scheme);
+    this.points = policy.method === 'points';
+    this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
+    this.fused = loaded.fused === false ? null : FusedReader.for(this.decoder);
+    const pos = (name: string | null): number => (name === null ? -1 : spec.header.findIndex((h) => h.trim().toLowerCase() === name.toLowerCase()));
+    this.shareAt = pos(spec.shareColumn);
+    this.reviewAt = pos(spec.reviewColumn);
+    const first = (f: CaseField): number => this.decoder.positionsOf(f)[0] ?? -1;
+    this.at = { cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
+    this.emptyTail = `${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`;
+  }
+
+  head(): string {
+    return csvLine(priceColumns(this.pricer.policy.method, this.spec.trace));
+  }
+
+  /** `rw,coefficient,standard,[standard_points,]` and, for a normal case paid the standard, the class, mode and payment after it. */
+  private segments(t: GroupTerms): { terms: string; normal: string } {
+    let s = this.segmentCache[t.id];
+    if (s === undefined) {
+      const terms = `${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`;
+      s = { terms, normal: `${terms}normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}` };
+      this.segmentCache[t.id] = s;
+    }
+    return s;
+  }
+
+  private number(n: number): string {
+    if (!Number.isInteger(n) || n < 0 || n > 999) return String(n);
+    return (this.numbers[n] ??= String(n));
+  }
+
+  static merge(a: MissingWeights, b: MissingWeights): MissingWeights {
+    const out = { ...a };
+    for (const k in b) out[k] = (out[k] ?? 0) + b[k]!;
+    return out;
+  }
+
+  run(batch: RecordBatch): BatchOutput<MissingWeights> {
+    const counts = zeroPriceCounts();
+    const tally = new Float64Array(T.Size);
+    const missing: MissingWeights = {};
+    let rejects = '';
+    const spec = this.spec;
+    const emit = (line: number, facts: RowFacts, g: GroupResult, share: string, review: string, unreadable = false): void => {
+      facts.status = g.status;
+      facts.drg = g.drg;
+      counts['read']!++;
+      if (this.emit(line, facts, g, share, review, unreadable, tally)) missing[g.drg] = (missing[g.drg] ?? 0) + 1;
+    };
+    const generic: RowVisitor = {
+      row: (line, cells) => {
+        const { case: c, problems } = this.decoder.decode(cells);
+        const facts = factsOf(c);
+        const share = this.shareAt >= 0 ? cells[this.shareAt]!.trim() : '';
+        const review = this.reviewAt >= 0 ? cells[this.reviewAt]!.trim() : '';
+        if (problems !== null) emit(line, facts, invalidResult(c.id, problems.map((p) => ({ code: p.code, field: p.field, message: `line ${line}: ${p.message}` }))), share, review, true);
+        else emit(line, facts, groupCase(this.scheme, c), share, review);
+      },
+      blank: () => {
+        counts['blank']!++;
+      },
+      bad: (line, raw, code, message) => {
+        if (spec.rejects) {
+          counts['read']!++;
+          counts['rejected']!++;
+          rejects += csvLine([String(line), code, message, raw]);
+        } else {
+          emit(line, factsOf({ id: firstCell(raw), total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null }), invalidResult(firstCell(raw), [{ code, message }]), '', '', true);
+        }
+      },
+    };
+    const fused = this.fused;
+    if (fused !== null && !batch.multiline) {
+      const width = this.decoder.width;
+      const v = fused.values;
+      const at = this.at;
+      fused.each(batch, spec.newline, {
+        clean: (line, id) => {
+          fused.fillContext(this.scheme, this.scheme.ctx, false);
+          const g = groupPrepared(this.scheme, this.scheme.ctx, id, false);
+          const costText = at.cost >= 0 ? fused.cell(at.cost) : '';
+          const hid = at.hid >= 0 ? fused.cell(at.hid).trim() : '';
+          const date = at.date >= 0 ? fused.cell(at.date) : '';
+          // One facts object per job, refilled for each clean line (pricing and writing keep nothing of it).
+          const facts = this.facts;
+          // The fused reader has checked the amount's form: a char loop reads it.
+          facts.cost = costText === '' ? null : checkedYuan(costText);
+          facts.los = v[4] === v[4] ? v[4]! : null;
+          facts.hospitalId = hid === '' ? null : hid;
+          facts.hospitalLevel = v[7] === v[7] ? v[7]! : null;
+          facts.patientShare = null;
+          facts.review = false;
+          facts.id = id;
+          facts.date = date === '' ? null : date;
+          facts.costText = costText;
+          emit(line, facts, g, this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '', this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '');
+        },
+        slow: genericLine(generic, width, spec.newline),
+      });
+    } else {
+      parseBatch(batch, this.decoder.width, spec.newline, generic);
+    }
+    OUTLIER_CLASSES.forEach((k, i) => (counts[k] = tally[i]!));
+    counts['unpriced'] = tally[T.Unpriced]!;
+    counts['payment_fen'] = tally[T.Payment]!;
+    counts['fund_fen'] = tally[T.Fund]!;
+    counts['review_flagged'] = tally[T.Review]!;
+    const out = this.bytes.take();
+    return Object.keys(missing).length > 0 ? { out, rejects, counts, aggregate: missing } : { out, rejects, counts };
+  }
+
+  /** Price one row and write it; true when its DRG has no weight. */
+  private emit(line: number, f: RowFacts, g: GroupResult, shareText: string, reviewText: string, unreadable: boolean, tally: Float64Array): boolean {
+    // Problems with the extra columns; most rows have none, so no array is made for them.
+    let bad: Note[] | null = null;
+    if (shareText !== '') {
+      const s = parseYuan(shareText);
+      if (s === undefined || s < 0) (bad ??= []).push({ code: 'patient_share.not_an_amount', message: `line ${line}: patient share "${shareText}" is not a non-negative amount in yuan with at most two decimals` });
+      else f.patientShare = s;
+    }
+    if (reviewText !== '') {
+      const flag = reviewText.toLowerCase();
+      if (FLAG_YES.has(flag)) f.review = true;
+      else if (!FLAG_NO.has(flag)) (bad ??= []).push({ code: 'special_review.not_a_flag', message: `line ${line}: special review flag "${reviewText}" is not one of 1/0, yes/no, true/false` });
+    }
+    // A row whose values cannot be read, or with a bad share or flag, is not priced: its cost cannot be trusted.
+    const r: PriceResult | null = unreadable || bad !== null ? null : this.pricer.price(f, this.spec.trace);
+    // Counted in a typed array (a class index, not a string key, per row); made into Counts per batch.
+    if (r === null || !r.priced) tally[T.Unpriced]!++;
+    else {
+      tally[CLASS_INDEX[r.class!]]!++;
+      tally[T.Payment]! += r.payment!;
+      if (r.fundPayment !== null) tally[T.Fund]! += r.fundPayment;
+    }
+    if (f.review) tally[T.Review]!++;
+    const groupNotes = g.status === 'grouped' ? NO_NOTES : g.reasons;
+    const priceNotes = r?.notes ?? NO_NOTES;
+    const notes = groupNotes.length + priceNotes.length + (bad?.length ?? 0) === 0 ? NO_NOTES : [...groupNotes, ...(bad ?? []), ...priceNotes];
+    this.write(f, g, r, shareText, notes);
+    return r !== null && r.priced && r.class === 'ungroupable' && g.status === 'grouped';
+  }
+
+  private write(f: RowFacts, g: GroupResult, r: PriceResult | null, shareText: string, notes: readonly (Note | PriceNote)[]): void {
+    const w = this.bytes;
+    const pts = this.points;
+    const t = r?.terms ?? null;
+    w.field(f.id);
+    w.byte(44);
+    w.ascii(g.status);
+    w.byte(44);
+    w.ascii(g.drg);
+    w.byte(44);
+    w.recurring(g.drgName);
+    w.byte(44);
+    // Hospital ids are short plain ASCII as a rule: copied char by char; others are encoded once and reused.
+    if (f.hospitalId !== null) {
+      if (plainAscii(f.hospitalId)) w.ascii(f.hospitalId);
+      else w.recurring(f.hospitalId);
+    }
+    w.byte(44);
+    if (f.hospitalLevel !== null) w.ascii(this.number(f.hospitalLevel));
+    w.byte(44);
+    if (f.date !== null) w.ascii(f.date);
+    w.byte(44);
+    if (f.los !== null) w.ascii(this.number(f.los));
+    w.byte(44);
+    if (f.cost !== null) w.ascii(f.costText !== null && canonicalYuan(f.costText) ? f.costText : formatYuan(f.cost));
+    w.byte(44);
+    if (t !== null) {
+      // RW, coefficient, standard (and points) — and for a case paid the standard, class, mode and payment
+      // too — are one text per DRG terms, built once.
+      const seg = this.segments(t);
+      if (r!.mode === 'standard' && r!.class === 'normal') {
+        w.ascii(seg.normal);
+        return this.tail(f, r, shareText, notes);
+      }
+      w.ascii(seg.terms);
+    } else {
+      w.ascii(pts ? ',,,,' : ',,,');
+    }
+    if (r !== null && r.priced) {
+      w.ascii(r.class!);
+      w.byte(44);
+      w.ascii(r.mode!);
+      w.byte(44);
+      if (pts) {
+        w.ascii(r.points!.toString());
+        w.byte(44);
+      }
+      w.ascii(t !== null && r.payment === t.standardFen ? t.text.standard : formatYuan(r.payment!));
+    } else {
+      w.byte(44);
+      w.byte(44);
+      if (pts) w.byte(44);
+    }
+    this.tail(f, r, shareText, notes);
+  }
+
+  /** The columns from patient_share on, and the line end. */
+  private tail(f: RowFacts, r: PriceResult | null, shareText: string, notes: readonly (Note | PriceNote)[]): void {
+    const w = this.bytes;
+    const pts = this.points;
+    if (shareText === '' && !f.review && notes.length === 0 && !this.spec.trace && (r === null || (r.patientShare === null && r.fallback === null))) {
+      // The usual row: every remaining column empty, written at once.
+      w.ascii(this.emptyTail);
+      return;
+    }
+    w.byte(44);
+    if (r?.patientShare != null) w.ascii(formatYuan(r.patientShare));
+    else if (shareText !== '') w.field(shareText);
+    w.byte(44);
+    if (r?.fundPayment != null) w.ascii(formatYuan(r.fundPayment));
+    w.byte(44);
+    if (f.review) w.ascii('yes');
+    w.byte(44);
+    const fb = r?.fallback ?? null;
+    if (fb !== null) {
+      w.ascii(fb.class);
+      w.byte(44);
+      if (pts) {
+        w.ascii(fb.points!.toString());
+        w.byte(44);
+      }
+      w.ascii(formatYuan(fb.payment));
+    } else {
+      w.byte(44);
+      if (pts) w.byte(44);
+    }
+    w.byte(44);
+    if (notes.length > 0) {
+      w.field(notes.map((n) => n.code).join('|'));
+      w.byte(44);
+      w.field(notes.map((n) => n.message).join('; '));
+    } else w.byte(44);
+    if (this.spec.trace) {
+      w.byte(44);
+      w.field(r?.trace?.join('\n') ?? '');
+    }
+    w.byte(10);
+  }
+}
+
+const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'hospital_level' | 'discharge_date'>): RowFacts => ({
+  status: 'invalid',
+  drg: '',
+  cost: c.total_cost,
+  los: c.los,
+  hospitalId: c.hospital_id,
+  hospitalLevel: c.hospital_level,
+  patientShare: null,
+  review: false,
+  id: c.id,
+  date: c.discharge_date,
+  costText: null,
+});
+
+const NO_NOTES: readonly Note[] = [];
+
+/** True when the text is what formatYuan writes: digits (no leading zero unless alone), a point, two digits. */
+function canonicalYuan(s: string): boolean {
+  const n = s.length;
+  if (n < 4 || s.charCodeAt(n - 3) !== 46) return false;
+  if (s.charCodeAt(0) === 48 && n > 4) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 48 || c > 57) && i !== n - 3) return false;
+  }
+  return true;
+}
+
+/** Printable ASCII without CSV specials (comma, quote). */
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 44 || c === 34) return false;
+  }
+  return true;
+}
+
+/** Fen of an amount already known to be [+-]digits[.d[d]] (as the fused reader checks): parseYuan without a regex. */
+function checkedYuan(s: string): Fen {
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45;
+  if (neg || s.charCodeAt(0) === 43) i = 1;
+  let v = 0;
+  let c = 0;
+  for (; i < s.length && (c = s.charCodeAt(i)) !== 46; i++) v = v * 10 + (c - 48);
+  let frac = 0;
+  if (i < s.length) {
+    frac = (s.charCodeAt(i + 1) - 48) * 10;
+    if (i + 2 < s.length) frac += s.charCodeAt(i + 2) - 48;
+  }
+  const fen = v * 100 + frac;
+  return (neg && fen !== 0 ? -fen : fen) as Fen;
+}

@@ -1,0 +1,8 @@
+/** Normal: no other class holds. */
+import type { ClassRule } from '../types.js';
+
+export const normal: ClassRule = {
+  name: 'normal',
+  holds: () => true,
+  explain: () => 'class normal: no outlier rule holds',
+};

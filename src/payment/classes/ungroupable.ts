@@ -1,0 +1,15 @@
+/** Ungroupable: no DRG payment is possible (not grouped, ambiguous, invalid, or the DRG has no weight). */
+import type { ClassRule } from '../types.js';
+
+const WHY: Record<string, string> = {
+  ungroupable: 'the case could not be grouped (DRG 0000)',
+  ambiguous: 'the case is ambiguous (QY group)',
+  invalid: 'the case is invalid for grouping',
+  'weight.missing': 'the DRG has no weight in the weight table',
+};
+
+export const ungroupable: ClassRule = {
+  name: 'ungroupable',
+  holds: (c) => c.terms === null,
+  explain: (c) => `class ungroupable: ${WHY[c.unpaidReason] ?? c.unpaidReason}`,
+};

@@ -1,0 +1,19 @@
+/**
+ * By item: the case's cost × a factor (e.g. 0.9 for ungroupable cases). Under
+ * the point method the amount becomes points at the policy's rate of points
+ * per yuan (points per RW / overall mean cost).
+ */
+import { z } from 'zod';
+import { Decimal, formatYuan } from '../../money.js';
+import { jsonDecimal } from '../../../weights/cells.js';
+import type { PayMode } from '../types.js';
+
+export const byItem = {
+  mode: 'by_item',
+  schema: z.strictObject({ mode: z.literal('by_item'), factor: jsonDecimal }),
+  classes: ['normal', 'high', 'low', 'ungroupable', 'long_stay', 'special_review'],
+  // cost in fen / 100 × factor × units per yuan
+  linear: (_t, { factor }, p) => ({ a: new Decimal(0), m: factor.times(p.yuanToUnits ?? 1).dividedBy(100) }),
+  explain: (c, { factor }, p) =>
+    p.method === 'rate' ? `pay by_item: cost ${formatYuan(c.cost)} × ${factor}` : `pay by_item: cost ${formatYuan(c.cost)} × ${factor} × ${p.yuanToUnits} points per yuan`,
+} satisfies PayMode<{ mode: 'by_item'; factor: Decimal }>;

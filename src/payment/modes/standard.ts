@@ -1,0 +1,12 @@
+/** Standard: the group's payment standard (RW × rate or points per RW × coefficient). */
+import { z } from 'zod';
+import { Decimal } from '../../money.js';
+import type { PayMode } from '../types.js';
+
+export const standard = {
+  mode: 'standard',
+  schema: z.strictObject({ mode: z.literal('standard') }),
+  classes: ['normal', 'high', 'low', 'long_stay', 'special_review'],
+  linear: (t) => ({ a: t!.standard, m: new Decimal(0) }),
+  explain: () => 'pay standard: the group\'s standard',
+} satisfies PayMode<{ mode: 'standard' }>;

@@ -1,0 +1,319 @@
+/**
+ * Pricing a grouped case under a region's policy and weight table:
+ *
+ *   group result + case → terms of its DRG (standard, reference, thresholds)
+ *   → outlier class (first rule that holds, classes/) → pay mode of the class
+ *   (modes/) → payment, rounded once to the fen → fund payment = payment −
+ *   patient policy share.
+ *
+ * The terms of each DRG × hospital level × coefficient are computed once,
+ * exactly, and cached, so a normal case costs two integer comparisons and a
+ * look-up; decimal arithmetic runs only for outliers.
+ */
+import type { CompiledScheme, GroupStatus } from '../../groupers/chs-drg/index.js';
+import { type DataIssue, DataError } from '../errors.js';
+import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
+import { weightFor, type WeightEntry, type WeightTable } from '../../weights/table.js';
+import { CLASS_RULES, FALLBACK_RULES } from './classes/index.js';
+import { payMode } from './modes/index.js';
+import { describeBand, type Policy } from './policy.js';
+import { Linear } from './linear.js';
+import { OUTLIER_CLASSES, type ClassRule, type GroupTerms, type OutlierClass, type PolicyTerms, type PricingCase } from './types.js';
+
+export interface PriceInput {
+  readonly status: GroupStatus;
+  readonly drg: string;
+  /** Total cost, fen (required to price). */
+  readonly cost: Fen | null;
+  readonly los: number | null;
+  readonly hospitalId: string | null;
+  readonly hospitalLevel: number | null;
+  /** The patient's policy share, fen, when known (fund payment = payment − share). */
+  readonly patientShare?: Fen | null;
+  /** Flagged for special review. */
+  readonly review?: boolean;
+}
+
+/** A problem that keeps a case from being priced, or a remark about it. */
+export interface PriceNote {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What a class pays. */
+export interface ClassPayment {
+  readonly class: OutlierClass;
+  readonly mode: string;
+  /** Case points (point method), else null. */
+  readonly points: Decimal | null;
+  readonly payment: Fen;
+}
+
+export interface PriceResult {
+  /** False when the case cannot be priced (no total cost); class and amounts are then null. */
+  readonly priced: boolean;
+  readonly class: OutlierClass | null;
+  readonly mode: string | null;
+  /** The DRG's terms (RW, coefficient, standard, thresholds), or null when not paid by DRG. */
+  readonly terms: GroupTerms | null;
+  /** Case points (point method), else null. */
+  readonly points: Decimal | null;
+  /** Payment to the hospital for the case, fen (points × provisional point value under the point method). */
+  readonly payment: Fen | null;
+  readonly patientShare: Fen | null;
+  /** payment − patient share, when the share is known. */
+  readonly fundPayment: Fen | null;
+  readonly review: boolean;
+  /** For a special-review case: what it is paid if the cap refuses it. */
+  readonly fallback: ClassPayment | null;
+  readonly notes: readonly PriceNote[];
+  /** The decisions, in words, when asked for. */
+  readonly trace: readonly string[] | undefined;
+}
+
+const NO_NOTES: readonly PriceNote[] = [];
+
+/** A policy and weight table compiled for pricing. Build once; `price` is synchronous and never throws for case data. */
+export class Pricer {
+  readonly terms: PolicyTerms;
+  /**
+   * Terms by DRG, then by level × coefficient slot (undefined: not built yet;
+   * null: the DRG has no weight). One string look-up per case, then an array index.
+   */
+  private readonly cache = new Map<string, (GroupTerms | null | undefined)[]>();
+  private readonly coefs: Decimal[] = [];
+  private readonly coefByHospital = new Map<string, number>();
+  private readonly coefByLevel: number[] = [];
+  private readonly coefDefault: number;
+  private readonly pointDecimals: number;
+  /** Per group terms (or `null` for ungroupable cases), the rounding plan of each class: built once, on first use. */
+  /** By terms id (array index: cheaper than a map look-up per case), then by class index. */
+  private readonly plans: (ClassPlan | undefined)[][] = [];
+  private readonly unpaidPlans: (ClassPlan | undefined)[] = [];
+  /** Class index (in OUTLIER_CLASSES) of each rule of CLASS_RULES and FALLBACK_RULES. */
+  private readonly mainClasses = CLASS_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
+  private readonly fallbackClasses = FALLBACK_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
+
+  /** Point method: rounded points (scaled by 10^decimals) → fen at the provisional point value. */
+  private readonly pointFen: Linear | null;
+  private readonly pointScale: Decimal;
+  private termsCount = 0;
+  private readonly scratch: { -readonly [K in keyof PricingCase]: PricingCase[K] } = { terms: null, unpaidReason: '', cost: 0, los: NaN, review: false };
+
+  constructor(
+    readonly policy: Policy,
+    readonly weights: WeightTable,
+    readonly scheme?: CompiledScheme,
+  ) {
+    const coefIndex = (d: Decimal): number => {
+      const i = this.coefs.findIndex((c) => c.equals(d));
+      if (i >= 0) return i;
+      this.coefs.push(d);
+      return this.coefs.length - 1;
+    };
+    const c = policy.coefficients;
+    this.coefDefault = coefIndex(c?.default ?? new Decimal(1));
+    for (let l = 0; l <= 9; l++) this.coefByLevel[l] = c?.by_level?.[String(l)] !== undefined ? coefIndex(c.by_level[String(l)]!) : this.coefDefault;
+    for (const [h, v] of Object.entries(c?.by_hospital ?? {})) this.coefByHospital.set(h, coefIndex(v));
+    this.pointDecimals = policy.points?.decimals ?? 4;
+    this.pointScale = new Decimal(10).pow(this.pointDecimals);
+    const p = policy.points;
+    this.pointFen = p !== undefined ? new Linear(new Decimal(0), p.point_value.times(100).dividedBy(this.pointScale)) : null;
+    this.terms = {
+      method: policy.method,
+      yuanToUnits: policy.method === 'rate' ? new Decimal(1) : p?.overall_mean_cost !== undefined ? p.per_rw.times(100).dividedBy(p.overall_mean_cost) : null,
+      losLimit: policy.outliers.long_stay?.los_over ?? null,
+      reviewEnabled: policy.outliers.special_review !== undefined,
+    };
+    if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
+  }
+
+  /** Under `reference: "mean_cost"` every weight row needs a mean cost. */
+  private checkMeanCosts(): void {
+    const issues: DataIssue[] = [];
+    const check = (e: WeightEntry): void => {
+      if (e.meanCost === null) issues.push({ code: 'weights.missing', file: this.weights.file, line: e.line, column: 'mean_cost', message: `DRG ${e.drg}${e.level !== null ? ` (level ${e.level})` : ''} has no mean_cost, which the policy's outliers.reference "mean_cost" needs` });
+    };
+    for (const e of this.weights.entries.values()) check(e);
+    for (const m of this.weights.byLevel.values()) for (const e of m.values()) check(e);
+    if (issues.length > 0) throw new DataError(issues, `weight table ${this.weights.file}`);
+  }
+
+  /** The hospital coefficient of a case. */
+  coefficientOf(hospitalId: string | null, level: number | null): Decimal {
+    return this.coefs[this.coefIdx(hospitalId, level)]!;
+  }
+
+  private coefIdx(hospitalId: string | null, level: number | null): number {
+    if (hospitalId !== null) {
+      const h = this.coefByHospital.get(hospitalId);
+      if (h !== undefined) return h;
+    }
+    return level !== null ? this.coefByLevel[level]! : this.coefDefault;
+  }
+
+  /** The terms of a DRG for a hospital (null when the table has no weight for it). */
+  termsFor(drg: string, hospitalId: string | null, hospitalLevel: number | null): GroupTerms | null {
+    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
+    const ci = this.coefIdx(hospitalId, level);
+    let slots = this.cache.get(drg);
+    if (slots === undefined) this.cache.set(drg, (slots = []));
+    const slot = (level ?? 0) * this.coefs.length + ci;
+    let t = slots[slot];
+    if (t === undefined) slots[slot] = t = this.compileTerms(drg, level, this.coefs[ci]!);
+    return t;
+  }
+
+  private compileTerms(drg: string, level: number | null, coefficient: Decimal): GroupTerms | null {
+    const w = weightFor(this.weights, drg, level);
+    if (w === undefined) return null;
+    const policy = this.policy;
+    const lk = level !== null ? String(level) : undefined;
+    let base: Decimal;
+    let standardPoints: Decimal | null = null;
+    let standardFen: number;
+    let refStandard: Decimal;
+    let how: string;
+    const rw = w.rw;
+    if (policy.method === 'rate') {
+      const rate = (lk !== undefined ? policy.rate!.by_level?.[lk] : undefined) ?? policy.rate!.default;
+      base = rw.times(rate);
+      const standard = base.times(coefficient);
+      standardFen = roundFen(standard.times(100));
+      refStandard = standard.times(100);
+      how = `RW ${rw} × rate ${rate} × coefficient ${coefficient} = ${formatYuan(standardFen)}`;
+    } else {
+      const pts = policy.points!;
+      base = w.points ?? rw.times(pts.per_rw);
+      standardPoints = base.times(coefficient).toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP);
+      standardFen = roundFen(standardPoints.times(pts.point_value).times(100));
+      refStandard = base.times(coefficient).times(pts.point_value).times(100);
+      how = `${w.points !== null ? `base ${base} points` : `RW ${rw} × ${pts.per_rw} points`} × coefficient ${coefficient} = ${standardPoints} points × point value ${pts.point_value} = ${formatYuan(standardFen)}`;
+    }
+    const standard = base.times(coefficient);
+    const byMean = policy.outliers.reference === 'mean_cost';
+    const ref = byMean ? new Decimal(w.meanCost!) : refStandard;
+    const bands = policy.outliers.high ?? [];
+    const bandAt = bands.findIndex((b) => (b.rw_above === undefined || rw.greaterThan(b.rw_above)) && (b.rw_upto === undefined || rw.lessThanOrEqualTo(b.rw_upto)) && (b.levels === undefined || (level !== null && b.levels.includes(level))));
+    const band = bandAt >= 0 ? bands[bandAt]! : undefined;
+    const lowCfg = policy.outliers.low;
+    const lowK = lowCfg !== undefined ? ((lk !== undefined ? lowCfg.by_level?.[lk] : undefined) ?? lowCfg.multiple) : undefined;
+    return {
+      id: this.termsCount++,
+      drg,
+      name: w.name !== '' ? w.name : (this.scheme?.drgs.get(drg)?.name ?? ''),
+      rw,
+      coefficient,
+      base,
+      standard,
+      standardFen,
+      standardPoints,
+      ref,
+      refLabel: byMean ? 'mean cost' : 'standard',
+      // Costs are whole fen: cost > k·ref exactly when cost > ⌊k·ref⌋, and cost < k·ref when cost < ⌈k·ref⌉.
+      high: band !== undefined ? { k: band.multiple, band: `$.outliers.high[${bandAt}] ${describeBand(band)}`, over: ref.times(band.multiple).floor().toNumber() } : null,
+      low: lowK !== undefined ? { k: lowK, under: ref.times(lowK).ceil().toNumber() } : null,
+      how,
+      text: {
+        rw: rw.toString(),
+        coefficient: coefficient.toString(),
+        standard: formatYuan(standardFen),
+        standardPoints: standardPoints !== null ? standardPoints.toString() : '',
+      },
+    };
+  }
+
+  /** Price one grouped case. */
+  price(input: PriceInput, trace = false): PriceResult {
+    const review = input.review === true;
+    const patientShare = input.patientShare ?? null;
+    if (input.cost === null) {
+      return unpriced(review, patientShare, { code: 'total_cost.missing', message: 'total_cost is missing: the case cannot be priced' }, trace);
+    }
+    let terms: GroupTerms | null = null;
+    let unpaidReason = '';
+    if (input.status !== 'grouped') unpaidReason = input.status;
+    else {
+      terms = this.termsFor(input.drg, input.hospitalId, input.hospitalLevel);
+      if (terms === null) unpaidReason = 'weight.missing';
+    }
+    // One case object per pricer, refilled: rules and modes read it and keep nothing of it.
+    const c = this.scratch;
+    c.terms = terms;
+    c.unpaidReason = unpaidReason;
+    c.cost = input.cost;
+    c.los = input.los ?? NaN;
+    c.review = review;
+    const steps: string[] | undefined = trace ? [] : undefined;
+    if (steps !== undefined && terms !== null) steps.push(`${terms.drg}: ${terms.how}`);
+    const main = this.classify(c, CLASS_RULES, this.mainClasses, steps);
+    let fallback: ClassPayment | null = null;
+    if (main.class === 'special_review') {
+      fallback = this.classify(c, FALLBACK_RULES, this.fallbackClasses, steps, 'if the special-review cap refuses it: ');
+    }
+    const fundPayment = patientShare !== null ? ((main.payment - patientShare) as Fen) : null;
+    let notes = NO_NOTES;
+    if (unpaidReason === 'weight.missing') notes = [{ code: 'weight.missing', message: `DRG ${input.drg} has no weight in ${this.weights.file}: paid as ungroupable` }];
+    if (review && !this.terms.reviewEnabled) notes = [...notes, { code: 'review.not_in_policy', message: 'flagged for special review, but the policy has no special_review rule' }];
+    if (steps !== undefined && fundPayment !== null) steps.push(`fund payment: ${formatYuan(main.payment)} − patient share ${formatYuan(patientShare!)} = ${formatYuan(fundPayment)}`);
+    return { priced: true, class: main.class, mode: main.mode, terms, points: main.points, payment: main.payment, patientShare, fundPayment, review, fallback, notes, trace: steps };
+  }
+
+  /**
+   * What class k pays for cases of these terms, built once: a fixed payment
+   * (the standard) or a rounding plan for fen (rate method) or points scaled
+   * by 10^decimals (point method) = a + cost × m, rounded once.
+   */
+  private plan(terms: GroupTerms | null, k: number): ClassPlan {
+    let plans = terms === null ? this.unpaidPlans : this.plans[terms.id];
+    if (plans === undefined) this.plans[terms!.id] = plans = [];
+    let plan = plans[k];
+    if (plan === undefined) {
+      const cls = OUTLIER_CLASSES[k]!;
+      const entry = this.policy.pay[cls]!;
+      if (entry.mode === 'standard') {
+        // The standard was computed and rounded once with the terms.
+        plan = { fixed: { class: cls, mode: entry.mode, points: terms!.standardPoints, payment: terms!.standardFen }, linear: null };
+      } else {
+        const { a, m } = payMode(entry.mode).linear(terms, entry, this.terms);
+        const scale = this.pointFen === null ? new Decimal(100) : this.pointScale;
+        plan = { fixed: null, linear: new Linear(a.times(scale), m.times(scale)) };
+      }
+      plans[k] = plan;
+    }
+    return plan;
+  }
+
+  /** The first rule that holds, and what its pay mode pays. */
+  private classify(c: PricingCase, rules: readonly ClassRule[], classOf: readonly number[], steps: string[] | undefined, prefix = ''): ClassPayment {
+    const n = rules.length - 1;
+    let i = 0;
+    while (i < n && !rules[i]!.holds(c, this.terms)) i++;
+    const k = classOf[i]!;
+    const plan = this.plan(c.terms, k);
+    let pay = plan.fixed;
+    if (pay === null) {
+      const cls = rules[i]!.name;
+      const mode = this.policy.pay[cls]!.mode;
+      const scaled = plan.linear!.round(c.cost);
+      pay = this.pointFen === null ? { class: cls, mode, points: null, payment: scaled } : { class: cls, mode, points: new Decimal(scaled).dividedBy(this.pointScale), payment: this.pointFen.round(scaled) };
+    }
+    if (steps !== undefined) {
+      const entry = this.policy.pay[pay.class]!;
+      steps.push(`${prefix}${rules[i]!.explain(c, this.terms)}`);
+      const amount = pay.points !== null ? `${pay.points} points × point value ${this.policy.points!.point_value} = ${formatYuan(pay.payment)}` : formatYuan(pay.payment);
+      steps.push(`${prefix}${payMode(entry.mode).explain(c, entry, this.terms)} → ${amount}`);
+    }
+    return pay;
+  }
+}
+
+/** How a class is paid for one group's terms. */
+interface ClassPlan {
+  readonly fixed: ClassPayment | null;
+  readonly linear: Linear | null;
+}
+
+function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, trace: boolean): PriceResult {
+  return { priced: false, class: null, mode: null, terms: null, points: null, payment: null, patientShare, fundPayment: null, review, fallback: null, notes: [note], trace: trace ? [note.message] : undefined };
+}

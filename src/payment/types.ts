@@ -1,0 +1,95 @@
+/**
+ * Types shared by the payment modules: the outlier classes, what a class
+ * rule and a pay mode see of a case, and the compiled per-group values.
+ */
+import type { z } from 'zod';
+import type { Decimal } from '../money.js';
+
+/** How a priced case is classed. */
+export const OUTLIER_CLASSES = ['normal', 'high', 'low', 'ungroupable', 'long_stay', 'special_review'] as const;
+export type OutlierClass = (typeof OUTLIER_CLASSES)[number];
+
+/** Payment method of the region: money rates, or points and a point value. */
+export type PaymentMethod = 'rate' | 'points';
+
+/**
+ * Everything pricing needs about one DRG at one hospital level and
+ * coefficient, computed once (exactly, with decimal.js) and reused for every
+ * case of that combination.
+ */
+export interface GroupTerms {
+  /** Sequence number within its pricer (0, 1, 2, … in order of first use), for look-ups by array index. */
+  readonly id: number;
+  readonly drg: string;
+  readonly name: string;
+  readonly rw: Decimal;
+  readonly coefficient: Decimal;
+  /** RW × units per RW (rate in yuan, or points per RW): what outlier formulas scale. */
+  readonly base: Decimal;
+  /** base × coefficient, in units (yuan or points), exact. */
+  readonly standard: Decimal;
+  /** The standard as paid: fen (rate method) or rounded points × point value. */
+  readonly standardFen: number;
+  /** Rounded standard points (points method), else null. */
+  readonly standardPoints: Decimal | null;
+  /** The outlier reference in fen (payment standard or the group's mean cost), exact. */
+  readonly ref: Decimal;
+  /** How the reference was found, for traces. */
+  readonly refLabel: string;
+  /** High outlier: multiple, the band's JSON path, and the whole-fen threshold (high when cost > over). */
+  readonly high: { readonly k: Decimal; readonly band: string; readonly over: number } | null;
+  /** Low outlier: multiple and the whole-fen threshold (low when cost < under). */
+  readonly low: { readonly k: Decimal; readonly under: number } | null;
+  /** Words for traces: how the standard was found. */
+  readonly how: string;
+  /** Output text, formatted once: RW, coefficient, standard (yuan), standard points. */
+  readonly text: { readonly rw: string; readonly coefficient: string; readonly standard: string; readonly standardPoints: string };
+}
+
+/** A case as the class rules and pay modes see it. */
+export interface PricingCase {
+  /** The group's terms, or null when the case cannot be paid by DRG (ungroupable, no weight). */
+  readonly terms: GroupTerms | null;
+  /** Why terms is null (a reason code), else ''. */
+  readonly unpaidReason: string;
+  /** Total cost, fen. */
+  readonly cost: number;
+  /** Length of stay, days (NaN when unknown). */
+  readonly los: number;
+  /** Flagged for special review (特病单议). */
+  readonly review: boolean;
+}
+
+/** What a class rule and a pay mode may read of the policy. */
+export interface PolicyTerms {
+  readonly method: PaymentMethod;
+  /** Yuan → units: 1 for rates, points per RW / overall mean cost for points. */
+  readonly yuanToUnits: Decimal | null;
+  readonly losLimit: number | null;
+  readonly reviewEnabled: boolean;
+}
+
+/** A rule deciding whether a case belongs to an outlier class. Rules run in registry order; the first that holds wins. */
+export interface ClassRule {
+  readonly name: OutlierClass;
+  holds(c: PricingCase, p: PolicyTerms): boolean;
+  /** Why it holds, in words (traces). */
+  explain(c: PricingCase, p: PolicyTerms): string;
+}
+
+/**
+ * A way of paying a class of cases. Every mode pays an amount linear in the
+ * case's cost: units (yuan or points) = a + cost in fen × m, with a and m
+ * fixed per group, so they are computed once per group and class.
+ */
+export interface PayMode<P extends { mode: string }> {
+  readonly mode: P['mode'];
+  /** The mode's entry in the policy's `pay` section. */
+  readonly schema: z.ZodType<P>;
+  /** Classes the mode can pay (it needs what they provide, e.g. a multiple). */
+  readonly classes: readonly OutlierClass[];
+  /** The amount's terms: units = a + cost (fen) × m. `t` is null only for ungroupable cases. */
+  linear(t: GroupTerms | null, params: P, p: PolicyTerms): { readonly a: Decimal; readonly m: Decimal };
+  /** The formula with its numbers, in words (traces). */
+  explain(c: PricingCase, params: P, p: PolicyTerms): string;
+}

@@ -1,0 +1,218 @@
+/**
+ * The quality-check engine: a scheme and a configuration compile once into a
+ * {@link Checker} (per-code facts, the enabled rules with their severities);
+ * the checker then runs every enabled rule over one case at a time.
+ *
+ *   case → view (numbers, code ids, code facts: one look-up per code)
+ *        → each enabled rule, in registry order → findings
+ *
+ * A clean case allocates nothing but its view's strings; findings are made
+ * only when a rule reports.
+ */
+import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
+import type { QcConfig } from './config.js';
+import { type CodeFacts, computeFacts } from './facts.js';
+import { QC_RULES, RULES_BY_ID } from './rules/index.js';
+import { dayNumber } from './rules/util.js';
+import type { CaseView, Finding, QcInput, QcParams, QcRule, Report, Severity } from './types.js';
+
+/** No findings (shared; never mutated). */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
+
+function any(facts: Uint32Array, n: number): number {
+  let f = 0;
+  for (let i = 0; i < n; i++) f |= facts[i]!;
+  return f;
+}
+const EMPTY_INPUT: QcInput = {};
+
+/** The reusable per-case view the rules read (see CaseView). */
+class View implements CaseView {
+  input: QcInput = EMPTY_INPUT;
+  sex = NaN;
+  age = NaN;
+  age_days = NaN;
+  birth_weight = NaN;
+  los = NaN;
+  discharge = NaN;
+  vent_hours = NaN;
+  admitDay = NaN;
+  dischargeDay = NaN;
+  nDx = 0;
+  dx: string[] = [];
+  dxId = new Int32Array(16);
+  dxFacts = new Uint32Array(16);
+  dxAny = 0;
+  pxAny = 0;
+  nPx = 0;
+  px: string[] = [];
+  pxId = new Int32Array(16);
+  pxFacts = new Uint32Array(16);
+
+  constructor(
+    readonly scheme: CompiledScheme,
+    readonly params: QcParams,
+    private readonly facts: CodeFacts,
+  ) {}
+
+  load(c: QcInput): void {
+    this.input = c;
+    this.sex = num(c.sex);
+    this.age = num(c.age);
+    this.age_days = num(c.age_days);
+    this.birth_weight = num(c.birth_weight);
+    this.los = num(c.los);
+    this.discharge = num(c.discharge);
+    this.vent_hours = num(c.vent_hours);
+    this.admitDay = c.admit_date ? dayNumber(c.admit_date) : NaN;
+    this.dischargeDay = c.discharge_date ? dayNumber(c.discharge_date) : NaN;
+    this.nDx = this.codes('dx', c.diagnoses ?? []);
+    this.nPx = this.codes('px', c.procedures ?? []);
+    this.dxAny = any(this.dxFacts, this.nDx);
+    this.pxAny = any(this.pxFacts, this.nPx);
+  }
+
+  /** Trim, drop empty items, look each code up once and read its facts. */
+  private codes(system: 'dx' | 'px', list: readonly string[]): number {
+    if (list.length > (system === 'dx' ? this.dxId : this.pxId).length) this.grow(system, list.length);
+    const table = system === 'dx' ? this.scheme.dx : this.scheme.px;
+    const facts = system === 'dx' ? this.facts.dx : this.facts.px;
+    const codes = system === 'dx' ? this.dx : this.px;
+    const ids = system === 'dx' ? this.dxId : this.pxId;
+    const flags = system === 'dx' ? this.dxFacts : this.pxFacts;
+    let n = 0;
+    for (let i = 0; i < list.length; i++) {
+      const raw = list[i]!;
+      // Case readers trim already: trim (a new string) only when an end is white space.
+      const code = raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
+      if (code === '') continue;
+      const id = table.lookup(code);
+      codes[n] = code;
+      ids[n] = id;
+      // A code the scheme has never heard of gets the facts its patterns give (rare: it is also an unknown code).
+      flags[n] = id >= 0 ? facts[id]! : this.facts.patternFacts(system, code);
+      n++;
+    }
+    // Entries past n stay stale (rules read nDx / nPx): truncating an array is a slow runtime call.
+    return n;
+  }
+
+  private grow(system: 'dx' | 'px', size: number): void {
+    if (system === 'dx') {
+      this.dxId = new Int32Array(size);
+      this.dxFacts = new Uint32Array(size);
+    } else {
+      this.pxId = new Int32Array(size);
+      this.pxFacts = new Uint32Array(size);
+    }
+  }
+
+  dxLabel(i: number): string {
+    const id = this.dxId[i]!;
+    return id >= 0 && this.scheme.dx.inDictionary(id) ? this.scheme.dx.label(id) : this.dx[i]!;
+  }
+
+  pxLabel(i: number): string {
+    const id = this.pxId[i]!;
+    return id >= 0 && this.scheme.px.inDictionary(id) ? this.scheme.px.label(id) : this.px[i]!;
+  }
+}
+
+interface Enabled {
+  readonly rule: QcRule;
+  readonly severity: Severity;
+  readonly check: (v: CaseView, report: Report) => void;
+  /** rule.needs as two masks; both 0 when the rule always runs. */
+  readonly needDx: number;
+  readonly needPx: number;
+}
+
+export interface CheckerOptions {
+  /** Skip rules whose needed code facts the case lacks (default true; false for tests). */
+  readonly prefilter?: boolean;
+}
+
+/** A scheme and a configuration, compiled: check any number of cases (one at a time; not re-entrant). */
+export class Checker {
+  /** The rules that run, with their severities, in registry order. */
+  readonly enabled: readonly Enabled[];
+  /** The case last checked, as the rules saw it (its codes already looked up). */
+  readonly view: CaseView;
+  private readonly loader: View;
+  private out: Finding[] | null = null;
+  private current: Enabled | null = null;
+  private readonly report: Report = (field, value, message) => {
+    const e = this.current!;
+    (this.out ??= []).push({ rule: e.rule.id, severity: e.severity, field, value, message });
+  };
+
+  constructor(
+    readonly scheme: CompiledScheme,
+    readonly config: QcConfig,
+    options: CheckerOptions = {},
+  ) {
+    const facts = computeFacts(scheme, config.lists, config.sexMdcs);
+    this.loader = new View(scheme, config.params, facts);
+    this.view = this.loader;
+    const enabled: Enabled[] = [];
+    for (const rule of QC_RULES) {
+      const severity = config.severityOf(rule, scheme.semantics);
+      if (severity === 'off' || rule.check === null) continue;
+      const pre = options.prefilter !== false && rule.needs !== undefined;
+      enabled.push({ rule, severity, check: rule.check, needDx: pre ? (rule.needs!.dx ?? 0) : 0, needPx: pre ? (rule.needs!.px ?? 0) : 0 });
+    }
+    this.enabled = enabled;
+  }
+
+  /**
+   * The findings of one case, in registry order. `unreadable` names fields
+   * whose values could not be read (the reader reports them as
+   * `value.unreadable`); rules that read one of them are skipped, so one bad
+   * value yields one finding.
+   */
+  check(c: QcInput, unreadable: readonly string[] | null = null): readonly Finding[] {
+    const v = this.loader;
+    v.load(c);
+    this.out = null;
+    const prefix = this.config.params.cost_column_prefix;
+    for (const e of this.enabled) {
+      // Most cases have no code a code rule looks for: skip the call (one or-ed word per case).
+      if ((e.needDx | e.needPx) !== 0 && (v.dxAny & e.needDx) === 0 && (v.pxAny & e.needPx) === 0) continue;
+      if (unreadable !== null && e.rule.fields.some((f) => unreadable.some((u) => u === f || (f === 'cost_items' && u.startsWith(prefix))))) continue;
+      this.current = e;
+      e.check(v, this.report);
+    }
+    this.current = null;
+    const out = this.out;
+    this.out = null;
+    return out ?? NO_FINDINGS;
+  }
+
+  /** A finding of a rule fed by the reader (`value.unreadable`, `row.malformed`), or null when the rule is off. */
+  readerFinding(ruleId: 'value.unreadable' | 'row.malformed', field: string, value: string, message: string): Finding | null {
+    const severity = this.config.severityOf(RULES_BY_ID.get(ruleId)!, this.scheme.semantics);
+    return severity === 'off' ? null : { rule: ruleId, severity, field, value, message };
+  }
+}
+
+/** The checker of a scheme under a configuration, compiled on first use and kept by the configuration. */
+export function checkerFor(scheme: CompiledScheme, config: QcConfig): Checker {
+  return config.compiledFor(scheme, () => new Checker(scheme, config));
+}
+
+/**
+ * Check one case: the findings (empty when the case is clean), errors and
+ * warnings in rule order. The first call for a scheme and configuration
+ * compiles the per-code facts (a fraction of a second); later calls reuse them.
+ */
+export function checkCase(c: QcInput, scheme: CompiledScheme, config: QcConfig): readonly Finding[] {
+  return checkerFor(scheme, config).check(c);
+}
+
+/** True when a finding is an error (the case cannot be grouped or paid as is). */
+export function hasError(findings: readonly Finding[]): boolean {
+  for (const f of findings) if (f.severity === 'error') return true;
+  return false;
+}

@@ -1,0 +1,240 @@
+/**
+ * Per-code facts, computed once per (scheme, configuration): for every
+ * diagnosis and procedure code the scheme knows, one 32-bit word of flags —
+ * in the dictionary, male- or female-specific, external cause, secondary
+ * only, symptom, perinatal, obstetric, delivery, gray. A rule then asks about
+ * a case's codes with one array read and a bit test, never a string match.
+ *
+ * Each flag is a named code list. Its content is what the scheme package
+ * says (the sex-specific MDC lists, `invalid_principal_*.csv`, `gray_*.csv`)
+ * plus built-in code patterns (V01–Y98, P00–P96, …), then the region's
+ * configured additions and removals (config.ts).
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { cellText, readTable } from '../csv/table.js';
+import { IssueList } from '../errors.js';
+import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
+import { listHas, type ListRef } from '../../groupers/chs-drg/lists.js';
+import { type CodePattern, matchesAny } from './patterns.js';
+
+/** Where a list's scheme-derived part comes from. */
+type Derived = 'male' | 'female' | 'invalid_principal' | 'gray' | null;
+
+export interface ListSpec {
+  readonly system: 'dx' | 'px';
+  /** The flag bit of the list in the facts word. */
+  readonly bit: number;
+  /** Built-in patterns added to the scheme-derived part. */
+  readonly base: readonly string[];
+  /** Built-in patterns taken out. */
+  readonly baseRemove: readonly string[];
+  readonly derived: Derived;
+  readonly description: string;
+}
+
+/** Flag of a code that is in the scheme's dictionary (shared by both systems). */
+export const KNOWN = 1 << 0;
+/** Flag of a code that is not (the complement of KNOWN, so that or-ing a case's facts tells whether one is unknown). */
+export const UNKNOWN = 1 << 30;
+
+/** The code lists of the quality checks, by name (the names a region config uses). */
+export const QC_LISTS = {
+  male_dx: {
+    system: 'dx',
+    bit: 1 << 1,
+    base: ['N40-N51', 'C60-C63', 'D29*', 'D40*', 'Q53-Q55'],
+    baseRemove: [],
+    derived: 'male',
+    description: 'diagnoses for male patients only: codes of the male MDC list (MDCM) listed by no other MDC but the shared pre-MDCs, plus the ICD-10 male genital categories N40–N51, C60–C63, D29, D40, Q53–Q55',
+  },
+  female_dx: {
+    system: 'dx',
+    bit: 1 << 2,
+    base: ['N70-N98', 'C51-C58', 'D25-D28', 'D39*', 'Q50-Q52', 'O00-O99'],
+    baseRemove: [],
+    derived: 'female',
+    description: 'diagnoses for female patients only: codes of the female MDC lists (MDCN, MDCO) likewise, plus the ICD-10 female genital categories N70–N98, C51–C58, D25–D28, D39, Q50–Q52 and every obstetric code O00–O99',
+  },
+  external_cause_dx: { system: 'dx', bit: 1 << 3, base: ['V01-Y98'], baseRemove: [], derived: null, description: 'external causes of injury (V01–Y98): never principal' },
+  secondary_only_dx: { system: 'dx', bit: 1 << 4, base: ['B95-B98'], baseRemove: [], derived: 'invalid_principal', description: 'codes only allowed as secondary diagnoses: invalid_principal_dx.csv of the scheme (CHS-DRG 2.0) plus B95–B98 (infectious agents)' },
+  symptom_dx: { system: 'dx', bit: 1 << 5, base: ['R00-R99'], baseRemove: [], derived: null, description: 'symptoms, signs and abnormal findings (R00–R99)' },
+  non_definite_dx: { system: 'dx', bit: 1 << 6, base: ['R00-R99', 'V01-Y98', 'Z00-Z99', 'U00-U99'], baseRemove: [], derived: null, description: 'codes that are not a definite diagnosis (symptoms, external causes, Z factors, U codes)' },
+  perinatal_dx: { system: 'dx', bit: 1 << 7, base: ['P00-P96'], baseRemove: [], derived: null, description: 'perinatal conditions (P00–P96): patients under 1 year only' },
+  obstetric_dx: { system: 'dx', bit: 1 << 8, base: ['O00-O99'], baseRemove: [], derived: null, description: 'pregnancy, childbirth and the puerperium (O00–O99): women of child-bearing age only' },
+  delivery_dx: { system: 'dx', bit: 1 << 9, base: ['O80-O84', 'Z37*'], baseRemove: [], derived: null, description: 'delivery diagnoses (O80–O84) and outcome of delivery (Z37): the birth weight is required' },
+  gray_dx: { system: 'dx', bit: 1 << 10, base: [], baseRemove: [], derived: 'gray', description: 'gray diagnosis codes that may not be used: gray_dx.csv of the scheme (CHS-DRG 2.0)' },
+  male_px: {
+    system: 'px',
+    bit: 1 << 1,
+    base: ['60-64'],
+    baseRemove: [],
+    derived: 'male',
+    description: 'procedures for male patients only: listed only by ADRG rules of the male MDC (and shared pre-MDCs), plus ICD-9-CM-3 chapter 11, operations on the male genital organs (60–64)',
+  },
+  female_px: {
+    system: 'px',
+    bit: 1 << 2,
+    base: ['65-75'],
+    baseRemove: [],
+    derived: 'female',
+    description: 'procedures for female patients only: listed only by ADRG rules of the female MDCs likewise, plus ICD-9-CM-3 chapters 12–13, operations on the female genital organs and obstetric procedures (65–75)',
+  },
+  secondary_only_px: { system: 'px', bit: 1 << 4, base: [], baseRemove: [], derived: 'invalid_principal', description: 'procedures that may not be principal: invalid_principal_px.csv of the scheme (CHS-DRG 2.0)' },
+  gray_px: {
+    system: 'px',
+    bit: 1 << 10,
+    base: [],
+    baseRemove: ['99.1000'],
+    derived: 'gray',
+    description: 'gray procedure codes that may not be used: gray_px.csv of the scheme (CHS-DRG 2.0), except 99.1000, which the 2.0 grouper accepts',
+  },
+} as const satisfies Record<string, ListSpec>;
+
+export type ListName = keyof typeof QC_LISTS;
+export const LIST_NAMES = Object.keys(QC_LISTS) as ListName[];
+
+/** Flag bits by list name, for the rules. */
+export const FACT = Object.fromEntries(LIST_NAMES.map((n) => [n, QC_LISTS[n].bit])) as { readonly [N in ListName]: number };
+
+/** A list as configured: the region's additions and removals, compiled. */
+export interface ListEdit {
+  readonly add: readonly CodePattern[];
+  readonly remove: readonly CodePattern[];
+}
+
+/** The MDCs whose lists make codes sex-specific, and those whose lists are ignored for it. */
+export interface SexMdcs {
+  readonly male: readonly string[];
+  readonly female: readonly string[];
+  readonly shared: readonly string[];
+}
+
+export interface CodeFacts {
+  readonly dx: Uint32Array;
+  readonly px: Uint32Array;
+  /** Facts of a code the scheme has no id for (patterns only). */
+  patternFacts(system: 'dx' | 'px', code: string): number;
+}
+
+interface ListPatterns {
+  readonly bit: number;
+  readonly derived: Derived;
+  readonly add: readonly CodePattern[];
+  readonly remove: readonly CodePattern[];
+}
+
+/** Build the facts of every code of a scheme under a configuration (lists already merged with their built-in patterns). */
+export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<ListName, ListEdit>>, sex: SexMdcs): CodeFacts {
+  const of = (system: 'dx' | 'px'): ListPatterns[] =>
+    LIST_NAMES.filter((n) => QC_LISTS[n].system === system).map((n) => ({ bit: QC_LISTS[n].bit, derived: QC_LISTS[n].derived, add: lists[n].add, remove: lists[n].remove }));
+  const dxLists = of('dx');
+  const pxLists = of('px');
+  const v = scheme.validation;
+  const derivedDx = derivedLookup(sexByCode(scheme.dx.size, dxListedBy(scheme), sex), v?.invalidPrincipalDx, v?.grayDx);
+  const derivedPx = derivedLookup(sexByCode(scheme.px.size, pxListedBy(scheme), sex), v?.invalidPrincipalPx, v?.grayPx);
+
+  const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint32Array => {
+    const out = new Uint32Array(table.size);
+    for (let id = 0; id < table.size; id++) {
+      const code = table.codes[id]!;
+      let f = table.inDictionary(id) ? KNOWN : UNKNOWN;
+      for (const l of ls) {
+        if ((derived(l.derived, id) || matchesAny(l.add, code)) && !matchesAny(l.remove, code)) f |= l.bit;
+      }
+      out[id] = bothSexes(f);
+    }
+    return out;
+  };
+  const dx = fill(scheme.dx, dxLists, derivedDx);
+  const px = fill(scheme.px, pxLists, derivedPx);
+  return {
+    dx,
+    px,
+    patternFacts(system, code) {
+      let f = UNKNOWN;
+      for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAny(l.add, code) && !matchesAny(l.remove, code)) f |= l.bit;
+      return bothSexes(f);
+    },
+  };
+}
+
+const SEXES = QC_LISTS.male_dx.bit | QC_LISTS.female_dx.bit;
+
+/** A code on both the male and the female list (a contradictory configuration) counts as neither. */
+function bothSexes(f: number): number {
+  return (f & SEXES) === SEXES ? f & ~SEXES : f;
+}
+
+/**
+ * Sex-specific codes: listed by an MDC of that sex, and by no MDC other than
+ * those of that sex and the shared ones (pre-MDCs whose lists cut across).
+ */
+function sexOf(listedBy: ReadonlySet<string>, sex: SexMdcs): 'male' | 'female' | null {
+  let male = false;
+  let female = false;
+  for (const m of listedBy) {
+    if (sex.male.includes(m)) male = true;
+    else if (sex.female.includes(m)) female = true;
+    else if (!sex.shared.includes(m)) return null;
+  }
+  return male && !female ? 'male' : female && !male ? 'female' : null;
+}
+
+/** Per code id: 1 male-specific, 2 female-specific, 0 neither. */
+function sexByCode(size: number, listedBy: ReadonlyMap<number, ReadonlySet<string>>, sex: SexMdcs): Int8Array {
+  const out = new Int8Array(size);
+  for (const [id, set] of listedBy) {
+    const s = sexOf(set, sex);
+    out[id] = s === 'male' ? 1 : s === 'female' ? 2 : 0;
+  }
+  return out;
+}
+
+function derivedLookup(sexById: Int8Array, invalidPrincipal: ListRef | undefined, gray: ListRef | undefined): (d: Derived, id: number) => boolean {
+  return (d, id) => {
+    switch (d) {
+      case 'male':
+        return sexById[id] === 1;
+      case 'female':
+        return sexById[id] === 2;
+      case 'invalid_principal':
+        return invalidPrincipal !== undefined && listHas(invalidPrincipal, id);
+      case 'gray':
+        return gray !== undefined && listHas(gray, id);
+      default:
+        return false;
+    }
+  };
+}
+
+function addTo(listedBy: Map<number, Set<string>>, id: number, mdc: string): void {
+  let set = listedBy.get(id);
+  if (set === undefined) listedBy.set(id, (set = new Set()));
+  set.add(mdc);
+}
+
+/** Diagnoses by the MDCs whose principal-diagnosis list (mdc_dx.csv) holds them. */
+function dxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
+  const listedBy = new Map<number, Set<string>>();
+  for (const m of scheme.mdcs) for (let id = 0; id < scheme.dx.size; id++) if (listHas(m.list, id)) addTo(listedBy, id, m.mdc);
+  return listedBy;
+}
+
+const procListRow = z.object({ rule_id: cellText, proc_code: cellText });
+
+/** Procedures by the MDCs whose ADRG rules list them (adrg_px.csv of the package, read again: the compiled rules keep no lists). */
+function pxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
+  const mdcOfRule = new Map<string, string>();
+  for (const m of scheme.mdcs) for (const r of m.rules) mdcOfRule.set(r.ruleId, m.mdc);
+  const issues = new IssueList();
+  const rows = readTable(join(scheme.dir, 'adrg_px.csv'), procListRow, issues, { displayName: `${scheme.id}/adrg_px.csv`, allowExtraColumns: true });
+  issues.throwIfAny(`cannot derive the sex-specific procedures of ${scheme.id}`);
+  const listedBy = new Map<number, Set<string>>();
+  for (const { row } of rows) {
+    const mdc = mdcOfRule.get(row.rule_id);
+    const id = scheme.px.lookup(row.proc_code);
+    if (mdc !== undefined && id >= 0) addTo(listedBy, id, mdc);
+  }
+  return listedBy;
+}

@@ -1,0 +1,91 @@
+/**
+ * Writing settlement outcomes: one CSV row (or JSON line) per bill, with one
+ * column per layer of the policy. A reversal row carries the undone
+ * settlement's amounts negated (a refund voucher).
+ */
+import { csvField, csvLine } from '../io/csv.js';
+import { formatYuan, type Fen } from '../money.js';
+import { NOT_ELIGIBLE } from './layers/index.js';
+import type { LedgerOutcome } from './ledger.js';
+import type { CompiledPolicy } from './policy/load.js';
+import { formatSettlementTrace, type Settlement } from './settle.js';
+
+export type SettleFormat = 'csv' | 'jsonl';
+
+/** The output columns for a policy: fixed ones, one per layer, then totals. */
+export function settleColumns(policy: CompiledPolicy, trace: boolean): string[] {
+  return [...FIXED_COLUMNS, ...policy.layers.map((l) => l.id), ...TOTAL_COLUMNS, 'reason', 'detail', ...(trace ? ['trace'] : [])];
+}
+
+const FIXED_COLUMNS = [
+  'bill_id', 'person_id', 'year', 'action', 'status', 'method', 'rule', 'admission',
+  'total', 'not_charged', 'out_of_scope', 'pre_self_pay', 'in_scope', 'standard', 'basis', 'deductible',
+] as const;
+const TOTAL_COLUMNS = ['covered', 'patient', 'extra_fund', 'hospital_difference'] as const;
+
+const money = (fen: Fen | null, sign: number): string => (fen === null ? '' : formatYuan((sign * fen) as Fen));
+
+/** One outcome as a CSV line. */
+export function outcomeCsv(policy: CompiledPolicy, o: LedgerOutcome, trace: boolean): string {
+  const layers = policy.layers;
+  if (o.status === 'rejected') {
+    // bill_id, action and status, no amounts, then reason and detail (and an empty trace).
+    const cells = new Array<string>(FIXED_COLUMNS.length + layers.length + TOTAL_COLUMNS.length + 2 + (trace ? 1 : 0)).fill('');
+    cells[0] = o.billId;
+    cells[3] = 'settle';
+    cells[4] = 'rejected';
+    cells[FIXED_COLUMNS.length + layers.length + TOTAL_COLUMNS.length] = o.problem.code;
+    cells[FIXED_COLUMNS.length + layers.length + TOTAL_COLUMNS.length + 1] = o.problem.message;
+    return csvLine(cells);
+  }
+  const s = o.settlement;
+  const sign = o.status === 'reversed' ? -1 : 1;
+  let line = `${csvField(s.billId)},${csvField(s.personId)},${s.year},${sign < 0 ? 'reverse' : 'settle'},${o.status},${s.method},${csvField(s.rule)},${s.admission},`;
+  line += `${money(s.total, sign)},${money(s.notCharged, sign)},${money(s.outOfScope, sign)},${money(s.preSelfPay, sign)},${money(s.inScope, sign)},${money(s.standard, sign)},${money(s.basis, sign)},`;
+  let deductible: Fen | null = null;
+  let paid = '';
+  let note = '';
+  // Layers come in the policy's order (stored settlements are unpacked that way too).
+  for (let i = 0; i < layers.length; i++) {
+    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
+    paid += `${money(l?.paid ?? (0 as Fen), sign)},`;
+    if (l === undefined) continue;
+    if (l.kind === 'basic') deductible = l.deductible;
+    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
+  }
+  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  line += `${money(deductible, sign)},${paid}${money(s.covered, sign)},${money(s.patient, sign)},${money(s.extraFund, sign)},${money(s.hospitalDifference, sign)},,${csvField(note)}`;
+  if (trace) line += `,${csvField(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`)}`;
+  return `${line}\n`;
+}
+
+/** One outcome as a JSON line: the whole settlement (amounts in fen), or the problem. */
+export function outcomeJson(line: number, o: LedgerOutcome): string {
+  if (o.status === 'rejected') return `${JSON.stringify({ line, status: 'rejected', billId: o.billId, problem: o.problem })}\n`;
+  const { settlement, ...rest } = o;
+  return `${JSON.stringify({ line, ...rest, settlement })}\n`;
+}
+
+/** Net money moved by a run, per layer and for patients (settled minus reversed; replays move nothing). */
+export class RunTotals {
+  readonly paid = new Map<string, number>();
+  patient = 0;
+  extraFund = 0;
+
+  add(o: LedgerOutcome): void {
+    if (o.status !== 'settled' && !(o.status === 'reversed' && !o.replayed)) return;
+    const sign = o.status === 'settled' ? 1 : -1;
+    for (const l of o.settlement.layers) this.paid.set(l.id, (this.paid.get(l.id) ?? 0) + sign * l.paid);
+    this.patient += sign * o.settlement.patient;
+    this.extraFund += sign * o.settlement.extraFund;
+  }
+
+  describe(): string {
+    const parts = [...this.paid].map(([id, fen]) => `${id} ${formatYuan(fen as Fen)}`);
+    parts.push(`patients ${formatYuan(this.patient as Fen)}`);
+    if (this.extraFund !== 0) parts.push(`extra fund ${formatYuan(this.extraFund as Fen)}`);
+    return parts.join(', ');
+  }
+}
+
+export type { Settlement };

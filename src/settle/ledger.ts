@@ -1,0 +1,398 @@
+/**
+ * The yearly ledger: per person and year, the admissions settled and the
+ * amounts each layer has counted, met as deductible and paid; per bill, what
+ * it added and what it settled to. An SQLite file (better-sqlite3).
+ *
+ * - Settling a bill reads the person's year, settles, inserts the bill and
+ *   writes the person's year back, in one transaction; `apply` settles a
+ *   list of bills (in order) in one transaction.
+ * - Transactions are BEGIN IMMEDIATE: the write lock is taken before the
+ *   person's year is read, so two processes settling for the same person
+ *   queue up (waiting up to the busy timeout) instead of both reading the old
+ *   totals. WAL mode lets readers go on meanwhile.
+ * - Settling a bill id again returns the stored result (`replayed`, even
+ *   when the bill has been reversed since, so that a rerun of a file gives
+ *   the same amounts); the same id with different content, or under another
+ *   policy, is rejected.
+ * - Reversing a bill subtracts what it added; later bills see the corrected
+ *   totals. Bills settled after it are not re-settled.
+ *
+ * The schema ({@link LEDGER_SCHEMA}) is plain SQL; README.md shows the same
+ * schema and transaction pattern on PostgreSQL.
+ */
+import Database from 'better-sqlite3';
+import type { Fen } from '../money.js';
+import { BILL_FIELDS, type Bill, type BillField, type BillRequest } from './bill.js';
+import { NOT_ELIGIBLE, type LayerOutcome } from './layers/index.js';
+import type { CompiledPolicy } from './policy/load.js';
+import { settleBill, type SettleOptions, type Settlement } from './settle.js';
+import { NO_USAGE, type BillProblem, type Counters, type Usage } from './types.js';
+
+export const LEDGER_SCHEMA_VERSION = 1;
+
+/** The ledger's tables. */
+export const LEDGER_SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per person and year: the running totals.
+CREATE TABLE IF NOT EXISTS person_year (
+  person_id  TEXT    NOT NULL,
+  year       INTEGER NOT NULL,
+  admissions INTEGER NOT NULL,      -- settled, not reversed
+  counters   TEXT    NOT NULL,      -- JSON object: counter name -> fen (see src/settle/types.ts)
+  PRIMARY KEY (person_id, year)
+) WITHOUT ROWID;
+
+-- One row per bill ever settled; a reversal marks it, it is never deleted.
+CREATE TABLE IF NOT EXISTS bill (
+  seq         INTEGER PRIMARY KEY,  -- settlement order
+  bill_id     TEXT    NOT NULL UNIQUE,
+  person_id   TEXT    NOT NULL,
+  year        INTEGER NOT NULL,
+  policy      TEXT    NOT NULL,
+  fingerprint INTEGER NOT NULL,     -- hash of the bill's fields: a replay must match it
+  status      TEXT    NOT NULL CHECK (status IN ('settled', 'reversed')),
+  settled_at  INTEGER NOT NULL,     -- Unix time, ms
+  reversed_at INTEGER,
+  delta       TEXT    NOT NULL,     -- JSON: what the bill added to the person's counters
+  result      TEXT    NOT NULL      -- JSON: the settlement (see packResult)
+);
+`;
+
+export type Durability = 'full' | 'normal';
+
+export interface LedgerOptions {
+  /**
+   * `full` (default): synchronous=FULL, each commit is on disk before it
+   * returns (survives power loss). `normal`: synchronous=NORMAL, commits
+   * survive a crash of the process but the last ones may be lost on power
+   * loss; the file stays consistent either way.
+   */
+  readonly durability?: Durability;
+  /** How long to wait for another process's write lock (default 30 s). */
+  readonly busyTimeoutMs?: number;
+  /** Page cache in MiB (default 64). */
+  readonly cacheMb?: number;
+  /** Largest part of the file read through a memory map, in MiB (default 1024; 0 = none). */
+  readonly mmapMb?: number;
+}
+
+export type LedgerOutcome =
+  /** Settled now. */
+  | { readonly status: 'settled'; readonly settlement: Settlement }
+  /**
+   * Already settled with the same content: the stored settlement
+   * (`reversedSince` when it has been reversed since; a corrected bill needs a new id).
+   */
+  | { readonly status: 'replayed'; readonly settlement: Settlement; readonly reversedSince: boolean }
+  /** Reversed (now, or already: `replayed`): the settlement that was undone. */
+  | { readonly status: 'reversed'; readonly settlement: Settlement; readonly replayed: boolean }
+  /** Not settled: a problem with the bill (or a conflict with the ledger). */
+  | { readonly status: 'rejected'; readonly billId: string; readonly problem: BillProblem };
+
+interface BillRow {
+  status: 'settled' | 'reversed';
+  fingerprint: number;
+  policy: string;
+  person_id: string;
+  year: number;
+  delta: string;
+  result: string;
+}
+
+/**
+ * A fingerprint of the bill's content, to tell a replay from a different bill
+ * with the same id: a 53-bit FNV-1a-style hash of its fields (in BILL_FIELDS
+ * order, money in fen, lists joined by |), as an integer.
+ */
+export function billFingerprint(bill: Bill): number {
+  let text = '';
+  for (const f of FINGERPRINT_FIELDS) {
+    const v = bill[f];
+    text += `${Array.isArray(v) ? v.join('|') : v === null ? '' : String(v)}\u001f`;
+  }
+  // Two 32-bit lanes (no BigInt, several times slower) kept as a safe integer (no hex text, which
+  // costs more than the hash): this runs for every bill.
+  let a = 0x811c9dc5 | 0;
+  let b = 0x050c5d1f | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
+  }
+  return (a >>> 0) * 2097152 + (b >>> 11);
+}
+
+const FINGERPRINT_FIELDS = BILL_FIELDS.filter((f): f is Exclude<BillField, 'action'> => f !== 'action');
+
+export class Ledger {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly st: {
+    bill: Database.Statement<[string], BillRow>;
+    person: Database.Statement<[string, number], [number, string]>;
+    insertBill: Database.Statement<[string, string, number, string, number, number, string, string]>;
+    insertPerson: Database.Statement<[string, number, number, string]>;
+    updatePerson: Database.Statement<[number, string, string, number]>;
+    markReversed: Database.Statement<[number, string]>;
+  };
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** The time stamp of the open transaction (Unix ms). */
+  private now = 0;
+
+  private constructor(path: string, options: LedgerOptions) {
+    this.path = path;
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    // 8 KiB pages for a new file (an existing one keeps its own): a batch rewrites most person-year
+    // pages, and measured over 1M bills this took about 15 % less CPU than 4 KiB pages.
+    this.db.pragma('page_size = 8192');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
+    // Reads through a memory map: measured about 15 % less CPU per bill on a 1M-bill ledger
+    // (person-year look-ups no longer copy pages through read()); writes still go through the WAL.
+    this.db.pragma(`mmap_size = ${(options.mmapMb ?? 1024) * 1048576}`);
+    // Checkpoint every 8,192 pages (64 MiB of WAL at 8 KiB pages) instead of 1,000: a person's
+    // page, rewritten by many commits, is copied into the database file once per checkpoint.
+    this.db.pragma('wal_autocheckpoint = 8192');
+    this.db.transaction(() => {
+      this.db.exec(LEDGER_SCHEMA);
+      const v = this.db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'schema_version'").get();
+      if (v === undefined) this.db.prepare("INSERT INTO ledger_meta (key, value) VALUES ('schema_version', ?)").run(String(LEDGER_SCHEMA_VERSION));
+      else if (v.value !== String(LEDGER_SCHEMA_VERSION)) throw new Error(`ledger ${path} has schema version ${v.value}; this engine reads version ${LEDGER_SCHEMA_VERSION}`);
+    }).immediate();
+    this.st = {
+      bill: this.db.prepare('SELECT status, fingerprint, policy, person_id, year, delta, result FROM bill WHERE bill_id = ?'),
+      // raw(): rows as arrays, cheaper than objects on this per-bill path.
+      person: this.db.prepare<[string, number], [number, string]>('SELECT admissions, counters FROM person_year WHERE person_id = ? AND year = ?').raw(),
+      // OR IGNORE: a bill id already there is found by the insert itself (no look-up first).
+      insertBill: this.db.prepare(
+        "INSERT OR IGNORE INTO bill (bill_id, person_id, year, policy, fingerprint, status, settled_at, delta, result) VALUES (?, ?, ?, ?, ?, 'settled', ?, ?, ?)",
+      ),
+      insertPerson: this.db.prepare('INSERT INTO person_year (person_id, year, admissions, counters) VALUES (?, ?, ?, ?)'),
+      updatePerson: this.db.prepare('UPDATE person_year SET admissions = ?, counters = ? WHERE person_id = ? AND year = ?'),
+      markReversed: this.db.prepare("UPDATE bill SET status = 'reversed', reversed_at = ? WHERE bill_id = ?"),
+    };
+    this.tx = this.db.transaction((fn: () => unknown) => {
+      this.now = Date.now();
+      return fn();
+    });
+  }
+
+  /** Open (creating if needed) a ledger file. */
+  static open(path: string, options: LedgerOptions = {}): Ledger {
+    return new Ledger(path, options);
+  }
+
+  /** Settle one bill, in one transaction (or in the caller's, inside {@link transaction}). */
+  settle(policy: CompiledPolicy, bill: Bill, options: SettleOptions = {}): LedgerOutcome {
+    return this.applyOne(policy, { action: 'settle', bill }, options);
+  }
+
+  /** Reverse a settled bill (refund or correction), in one transaction (or in the caller's). The policy, if given, names the layers. */
+  reverse(billId: string, policy: CompiledPolicy | null = null): LedgerOutcome {
+    return this.applyOne(policy, { action: 'reverse', bill_id: billId }, {});
+  }
+
+  /** Settle or reverse, in one transaction (or in the caller's, inside {@link transaction}). */
+  applyOne(policy: CompiledPolicy | null, request: BillRequest, options: SettleOptions = {}): LedgerOutcome {
+    if (!this.db.inTransaction) return this.transaction(() => this.applyOne(policy, request, options));
+    if (request.action === 'reverse') return this.reverseOne(policy, request.bill_id, this.now);
+    if (policy === null) throw new TypeError('settling a bill needs a policy');
+    return this.settleOne(policy, request.bill, options, this.now);
+  }
+
+  /**
+   * Settle and reverse bills in order, in one transaction: either all of
+   * them are recorded or none (a crash leaves the ledger as before the call).
+   */
+  apply(policy: CompiledPolicy, requests: readonly BillRequest[], options: SettleOptions = {}): LedgerOutcome[] {
+    return this.transaction(() => requests.map((r) => this.applyOne(policy, r, options)));
+  }
+
+  /**
+   * Run `fn` in one write transaction (BEGIN IMMEDIATE): the settlements and
+   * reversals it makes are committed together when it returns, or not at all
+   * when it throws or the process dies.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.tx.immediate(fn) as T;
+  }
+
+  /** A person's year as the ledger holds it now. */
+  usage(personId: string, year: number): Usage {
+    return this.readUsage(personId, year) ?? NO_USAGE;
+  }
+
+  private readUsage(personId: string, year: number): Usage | undefined {
+    const row = this.st.person.get(personId, year);
+    return row === undefined ? undefined : { admissions: row[0], counters: JSON.parse(row[1]) as Counters };
+  }
+
+  private writeUsage(personId: string, year: number, existed: boolean, admissions: number, counters: Counters): void {
+    if (existed) this.st.updatePerson.run(admissions, JSON.stringify(counters), personId, year);
+    else this.st.insertPerson.run(personId, year, admissions, JSON.stringify(counters));
+  }
+
+  /** The stored settlement of a bill and its status, if the ledger has it. */
+  storedBill(billId: string, policy: CompiledPolicy | null = null): { status: 'settled' | 'reversed'; settlement: Settlement } | undefined {
+    const row = this.st.bill.get(billId);
+    return row === undefined ? undefined : { status: row.status, settlement: unpackResult(row, billId, policy) };
+  }
+
+  /**
+   * Check that every person's totals equal the sum of what their settled
+   * (not reversed) bills added. Scans the whole ledger.
+   */
+  verify(): { ok: boolean; persons: number; bills: number; problems: string[] } {
+    const sums = new Map<string, { admissions: number; counters: Counters }>();
+    let bills = 0;
+    for (const row of this.db.prepare<[], { person_id: string; year: number; delta: string }>("SELECT person_id, year, delta FROM bill WHERE status = 'settled'").iterate()) {
+      bills++;
+      const k = `${row.person_id}\u0000${row.year}`;
+      let s = sums.get(k);
+      if (s === undefined) sums.set(k, (s = { admissions: 0, counters: {} }));
+      s.admissions++;
+      addCounters(s.counters, JSON.parse(row.delta) as Counters, 1);
+    }
+    const problems: string[] = [];
+    let persons = 0;
+    for (const row of this.db.prepare<[], { person_id: string; year: number; admissions: number; counters: string }>('SELECT person_id, year, admissions, counters FROM person_year').iterate()) {
+      persons++;
+      const k = `${row.person_id}\u0000${row.year}`;
+      const want = sums.get(k) ?? { admissions: 0, counters: {} };
+      sums.delete(k);
+      if (row.admissions !== want.admissions) problems.push(`${row.person_id} ${row.year}: ${row.admissions} admissions recorded, ${want.admissions} settled bills`);
+      const have = JSON.parse(row.counters) as Counters;
+      for (const c of new Set([...Object.keys(have), ...Object.keys(want.counters)])) {
+        if ((have[c] ?? 0) !== (want.counters[c] ?? 0)) problems.push(`${row.person_id} ${row.year}: ${c} is ${have[c] ?? 0}, its bills add up to ${want.counters[c] ?? 0}`);
+      }
+    }
+    for (const k of sums.keys()) problems.push(`${k.replace('\u0000', ' ')}: settled bills but no totals`);
+    return { ok: problems.length === 0, persons, bills, problems };
+  }
+
+  /** Counts of bills by status and of person-years. */
+  stats(): { settled: number; reversed: number; personYears: number } {
+    const by = this.db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM bill GROUP BY status').all();
+    const personYears = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM person_year').get()!.n;
+    return { settled: by.find((r) => r.status === 'settled')?.n ?? 0, reversed: by.find((r) => r.status === 'reversed')?.n ?? 0, personYears };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private settleOne(policy: CompiledPolicy, bill: Bill, options: SettleOptions, now: number): LedgerOutcome {
+    const fingerprint = billFingerprint(bill);
+    const before = this.readUsage(bill.person_id, bill.year);
+    const usage = before ?? NO_USAGE;
+    const r = settleBill(policy, bill, usage, options);
+    const s = r.ok ? r.settlement : null;
+    // Settled already? The insert tells (a replay is rare; its settlement above is discarded).
+    const inserted = s !== null && this.st.insertBill.run(bill.bill_id, bill.person_id, bill.year, policy.id, fingerprint, now, JSON.stringify(s.delta), packResult(s)).changes === 1;
+    if (!inserted) {
+      const stored = this.st.bill.get(bill.bill_id);
+      if (stored !== undefined) {
+        if (stored.policy !== policy.id) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was settled under policy ${stored.policy}, not ${policy.id}`);
+        if (stored.fingerprint !== fingerprint) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was already settled with different content: reverse it and settle the correction under a new bill_id`);
+        return { status: 'replayed', settlement: unpackResult(stored, bill.bill_id, policy), reversedSince: stored.status === 'reversed' };
+      }
+      if (!r.ok) return { status: 'rejected', billId: bill.bill_id, problem: r.problem };
+      throw new Error(`bill ${bill.bill_id} was neither inserted nor found in the ledger`);
+    }
+    const counters = { ...usage.counters };
+    addCounters(counters, s.delta, 1);
+    this.writeUsage(bill.person_id, bill.year, before !== undefined, usage.admissions + 1, counters);
+    return { status: 'settled', settlement: s };
+  }
+
+  private reverseOne(policy: CompiledPolicy | null, billId: string, now: number): LedgerOutcome {
+    const stored = this.st.bill.get(billId);
+    if (stored === undefined) return rejected(billId, 'bill_id.unknown', `bill ${billId} is not in the ledger: nothing to reverse`);
+    const settlement = unpackResult(stored, billId, policy);
+    if (stored.status === 'reversed') return { status: 'reversed', settlement, replayed: true };
+    const usage = this.readUsage(stored.person_id, stored.year);
+    if (usage === undefined) throw new Error(`ledger ${this.path}: bill ${billId} is settled but ${stored.person_id} has no totals for ${stored.year}`);
+    const counters = { ...usage.counters };
+    addCounters(counters, JSON.parse(stored.delta) as Counters, -1);
+    this.writeUsage(stored.person_id, stored.year, true, usage.admissions - 1, counters);
+    this.st.markReversed.run(now, billId);
+    return { status: 'reversed', settlement, replayed: false };
+  }
+}
+
+function rejected(billId: string, code: string, message: string): LedgerOutcome {
+  return { status: 'rejected', billId, problem: { code, field: 'bill_id', message } };
+}
+
+function addCounters(into: Counters, delta: Readonly<Counters>, sign: 1 | -1): void {
+  for (const k in delta) {
+    const v = (into[k] ?? 0) + sign * delta[k]!;
+    if (v === 0) delete into[k];
+    else into[k] = v;
+  }
+}
+
+/**
+ * The stored form of a settlement: positional JSON of the values that cannot
+ * be derived, without what the bill row already holds (ids, year, policy,
+ * the delta), layer names (the policy has them), or layers that did not
+ * apply: about 100 bytes a bill instead of about a kilobyte, which matters
+ * because writing the ledger is most of the cost of settling.
+ *
+ *   [method, rule, admission, total, not_charged, out_of_scope, pre_self_pay,
+ *    standard, basis, extra_fund, [[layer id, paid, deductible, ratio, note?, bands?], …]]
+ *
+ * with bands as [from, to, ratio, amount, pays]. in_scope, covered, patient
+ * and hospital_difference are recomputed exactly as settleBill computes them.
+ */
+export function packResult(s: Settlement): string {
+  let layers = '';
+  for (const l of s.layers) {
+    if (l.note === NOT_ELIGIBLE) continue;
+    let entry = `[${JSON.stringify(l.id)},${l.paid},${l.deductible},"${l.ratio}"`;
+    if (l.note !== '' || l.bands.length > 0) entry += `,${JSON.stringify(l.note)}`;
+    if (l.bands.length > 0) {
+      let bands = '';
+      for (const b of l.bands) bands += `${bands === '' ? '' : ','}[${b.from},${b.to},"${b.ratio}",${b.amount},${b.pays}]`;
+      entry += `,[${bands}]`;
+    }
+    layers += `${layers === '' ? '' : ','}${entry}]`;
+  }
+  return `[${JSON.stringify(s.method)},${JSON.stringify(s.rule)},${s.admission},${s.total},${s.notCharged},${s.outOfScope},${s.preSelfPay},${s.standard},${s.basis},${s.extraFund},[${layers}]]`;
+}
+
+type PackedLayer = [string, Fen, Fen, string, string?, [Fen, Fen | null, string, Fen, Fen][]?];
+type Packed = [string, string, number, Fen, Fen, Fen, Fen, Fen | null, Fen, Fen, PackedLayer[]];
+
+function unpackResult(row: BillRow, bill: string, policy: CompiledPolicy | null): Settlement {
+  const p = JSON.parse(row.result) as Packed;
+  const stored = new Map(p[10].map((l) => [l[0], l]));
+  // The policy's layers in order (those not stored did not apply), then any stored layer the policy lacks.
+  const ids = policy === null ? [...stored.keys()] : [...new Set([...policy.layers.map((l) => l.id), ...stored.keys()])];
+  let covered = 0;
+  const layers: LayerOutcome[] = ids.map((id) => {
+    const meta = policy?.layers.find((x) => x.id === id) ?? { kind: id, name: id };
+    const l = stored.get(id);
+    if (l === undefined) return { id, kind: meta.kind, name: meta.name, paid: 0 as Fen, deductible: 0 as Fen, ratio: '', bands: [], note: NOT_ELIGIBLE, delta: {} };
+    covered += l[1];
+    return {
+      id, kind: meta.kind, name: meta.name, paid: l[1], deductible: l[2], ratio: l[3], note: l[4] ?? '',
+      bands: (l[5] ?? []).map(([from, to, r, amount, pays]) => ({ from, to, ratio: r, amount, pays })),
+      delta: {},
+    };
+  });
+  const [method, rule, admission, total, notCharged, outOfScope, preSelfPay, standard, basis, extraFund] = p;
+  const patient = (outOfScope + preSelfPay + basis - covered) as Fen;
+  return {
+    billId: bill, personId: row.person_id, year: row.year, policy: row.policy, method, rule, admission,
+    total, notCharged, outOfScope, preSelfPay, inScope: (total - outOfScope - preSelfPay) as Fen, standard, basis, extraFund,
+    layers, covered: covered as Fen, patient, hospitalDifference: (patient + covered + extraFund - (total - notCharged)) as Fen,
+    delta: JSON.parse(row.delta) as Counters,
+  };
+}
+

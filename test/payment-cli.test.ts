@@ -1,0 +1,261 @@
+/**
+ * The payment commands through the real binary: drg weights, drg rates,
+ * drg price, drg hospitals — outputs, summaries that reconcile, identical
+ * output for any worker count, the fused reader against the generic path,
+ * and bad policy / weight files named by file, row or path, and field.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RecordSplitter } from '../src/io/records.js';
+import { parseHeader } from '../src/io/rows.js';
+import { PriceJob, type PriceJobSpec } from '../src/jobs/price.js';
+import { ROOT, requireShared, scheme } from './helpers.js';
+
+const BIN = join(ROOT, 'bin/drg.js');
+const EX = join(ROOT, 'examples/payment');
+const drg = (args: string[], input?: string) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+let tmp: string;
+let history: string; // 8,000 synthetic cases (with malformed rows) under CHS-DRG 1.1
+let table: string; // weights computed from them
+const file = (name: string, text: string) => {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+beforeAll(() => {
+  requireShared();
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  tmp = mkdtempSync(join(tmpdir(), 'drg-pay-'));
+  history = join(tmp, 'history.csv');
+  expect(drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '8000', '--seed', '11', '--malformed', '0.01', '-o', history, '-q']).code).toBe(0);
+  table = join(tmp, 'weights.csv');
+  const r = drg(['weights', '--scheme', 'chs-drg-1.1', history, '-o', table, '--workers', '1', '-q']);
+  expect(r.code).toBe(0);
+});
+
+describe('drg weights', () => {
+  it('writes a weight table and a report whose counts reconcile; the same bytes for any worker count', () => {
+    const report = join(tmp, 'report.json');
+    const rej = join(tmp, 'w-rejects.csv');
+    const out2 = join(tmp, 'weights2.csv');
+    const r = drg(['weights', '--scheme', 'chs-drg-1.1', history, '-o', out2, '--report', report, '--rejects', rej, '--workers', '2']);
+    expect([0, 3]).toContain(r.code);
+    expect(readFileSync(out2, 'utf8')).toBe(readFileSync(table, 'utf8'));
+    const m = /(\d+) rows read = (\d+) grouped \+ (\d+) ambiguous \+ (\d+) ungroupable \+ (\d+) invalid \+ (\d+) rejected; grouped = (\d+) used \+ (\d+) without a usable cost \+ (\d+) without a usable year/.exec(r.err)!;
+    const n = m.slice(1).map(Number);
+    expect(n[0]).toBe(8000);
+    expect(n[0]).toBe(n[1]! + n[2]! + n[3]! + n[4]! + n[5]!);
+    expect(n[1]).toBe(n[6]! + n[7]! + n[8]!);
+    const rep = JSON.parse(readFileSync(report, 'utf8'));
+    expect(rep.counts.cases).toBe(n[6]);
+    expect(rep.counts.cases).toBe(rep.counts.kept + rep.counts.trimmed + rep.counts.lowCost + rep.counts.longStay + rep.counts.outOfWindow);
+    expect(rep.evaluation.grouping_rate).toBeCloseTo(n[1]! / n[0]!, 4);
+    expect(rep.evaluation.mdcs.length).toBeGreaterThan(20);
+    expect(r.err).toMatch(/scheme evaluation: RIV 0\.\d{3}, CV of all cases \d\.\d{3}/);
+    const rows = csv(readFileSync(table, 'utf8'));
+    expect(Object.keys(rows[0]!)).toEqual(['drg', 'name', 'rw', 'mean_cost', 'mean_los', 'n', 'sd', 'cv', 'flags']);
+    expect(rows.reduce((a, x) => a + Number(x['n']), 0)).toBe(rep.counts.kept);
+  });
+
+  it('takes the year from a year column when there is one, and needs a year and a cost', () => {
+    const h = file('years.csv', 'id,sex,age,diagnoses,procedures,total_cost,year\nY1,1,30,K35.800x001,47.0100,8000,2023\nY2,1,31,K35.800x001,47.0100,9000,2024\nY3,1,32,K35.800x001,47.0100,10000,24\n');
+    const r = drg(['weights', '--scheme', 'chs-drg-1.1', h, '--trim', 'none', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('grouped = 2 used + 0 without a usable cost + 1 without a usable year');
+    expect(csv(r.out)[0]).toMatchObject({ drg: 'GD25', rw: '1.0000', n: '2' });
+    const noYear = drg(['weights', '--scheme', 'chs-drg-1.1', '-', '--workers', '1'], 'id,sex,age,diagnoses,total_cost\nY1,1,30,K35.800x001,8000\n');
+    expect(noYear.code).toBe(1);
+    expect(noYear.err).toMatch(/the history needs a year: a "year" column or discharge_date/);
+    expect(drg(['weights', '--scheme', 'chs-drg-1.1', h, '--trim', 'sd']).code).toBe(2);
+  });
+});
+
+describe('drg rates', () => {
+  it('the worked example: rate 11,538.46 and its standards', () => {
+    const r = drg(['rates', '--weights', join(EX, 'weights.csv'), '--forecast', join(EX, 'forecast.csv'), '--budget', '120000000', '--scheme', 'chs-drg-1.1']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('rate 11538.46 = 120000000.00 / 10400');
+    expect(csv(r.out).map((x) => [x['drg'], x['standard']])).toEqual([['GD25', '9230.77'], ['HC29', '28846.15'], ['BR21', '69230.76']]);
+    const p = drg(['rates', '--method', 'points', '--weights', join(EX, 'weights.csv'), '--forecast', join(EX, 'forecast.csv'), '--fund-budget', '90000000', '--patient-share', '30000000']);
+    expect(p.err).toContain('provisional point value 115.3846 = (fund budget 90000000 + patients\' share 30000000) / 1040000 forecast points');
+  });
+});
+
+describe('drg price', () => {
+  const price = (policy: string, extra: string[] = []) => drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', join(EX, policy), join(EX, 'cases.csv'), '--workers', '1', ...extra]);
+
+  it('prices the example cases under the rate policy', () => {
+    const r = price('policy-rate.json');
+    expect(r.code).toBe(0);
+    const rows = csv(r.out);
+    expect(rows.map((x) => [x['id'], x['outlier_class'], x['standard'], x['payment'], x['fund_payment']])).toEqual([
+      ['P01-cholecystectomy', 'normal', '30288.46', '30288.46', '22788.46'],
+      ['P02-appendicitis', 'normal', '9230.77', '9230.77', '7130.77'],
+      ['P03-appendicitis-cc', 'normal', '12115.38', '12115.38', '8815.38'],
+      ['P04-perforated-appendix-mcc', 'normal', '19626.92', '19626.92', '14826.92'],
+      ['P05-newborn', 'normal', '14538.46', '14538.46', '11038.46'],
+      ['P06-stroke-mcc', 'normal', '76326.91', '76326.91', '61326.91'],
+      ['P07-multiple-trauma', 'normal', '50769.22', '50769.22', '38769.22'],
+      ['P08-invalid-sex', 'ungroupable', '', '7290.00', '5290.00'],
+      ['P09-cholecystectomy-high', 'high', '28846.15', '31153.85', '17153.85'],
+      ['P10-appendicitis-low', 'low', '9692.31', '2761.90', '1961.90'],
+      ['P11-stroke-long-stay', 'long_stay', '69230.76', '190000.00', '150000.00'],
+      ['P12-cholecystectomy-review', 'special_review', '30288.46', '98000.00', '78000.00'],
+    ]);
+    expect(rows[11]).toMatchObject({ review: 'yes', fallback_class: 'high', fallback_payment: '65929.49' });
+    expect(rows[5]).toMatchObject({ rw: '6.3', coefficient: '1.05' }); // the level-3 row of BR21
+    expect(r.err).toContain('12 rows read = 7 normal + 1 high + 1 low + 1 ungroupable + 1 long_stay + 1 special_review + 0 unpriced; 1 flagged for special review; payments 542101.87 yuan, fund 417101.87 yuan');
+  });
+
+  it('adds the trace of each decision with --trace', () => {
+    const rows = csv(price('policy-rate.json', ['--trace']).out);
+    expect(rows[8]!['trace']).toBe(
+      'HC29: RW 2.5 × rate 11538.46 × coefficient 1 = 28846.15\n' +
+        'class high: cost 60000.00 > 2 × standard 28846.15 = 57692.30 (band $.outliers.high[1] (1 < RW ≤ 3))\n' +
+        'pay standard_plus_excess: 28846.15 + 28846.15 × (60000.00 / 28846.15 − 2) → 31153.85\n' +
+        'fund payment: 31153.85 − patient share 14000.00 = 17153.85',
+    );
+  });
+
+  it('prices in points under the point policy', () => {
+    const rows = csv(price('policy-points.json').out);
+    expect(rows.map((x) => [x['outlier_class'], x['points'], x['payment']]).slice(7, 12)).toEqual([
+      ['ungroupable', '72.9', '8383.50'],
+      ['high', '350', '40250.00'],
+      ['low', '29', '3335.00'],
+      ['long_stay', '1900', '218500.00'],
+      ['special_review', '980', '112700.00'],
+    ]);
+  });
+
+  it('accounts for every row and writes the same bytes for any worker count', () => {
+    const one = join(tmp, 'p1.csv');
+    const two = join(tmp, 'p2.csv');
+    const rej1 = join(tmp, 'r1.csv');
+    const rej2 = join(tmp, 'r2.csv');
+    const a = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', table, '--policy', join(EX, 'policy-rate.json'), history, '-o', one, '--rejects', rej1, '--workers', '1']);
+    const b = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', table, '--policy', join(EX, 'policy-rate.json'), history, '-o', two, '--rejects', rej2, '--workers', '2']);
+    expect(a.code).toBe(3);
+    expect(b.code).toBe(3);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+    expect(readFileSync(rej2, 'utf8')).toBe(readFileSync(rej1, 'utf8'));
+    const m = /(\d+) rows read = (\d+) normal \+ (\d+) high \+ (\d+) low \+ (\d+) ungroupable \+ (\d+) long_stay \+ (\d+) special_review \+ (\d+) unpriced \+ (\d+) rejected/.exec(a.err)!;
+    const n = m.slice(1).map(Number);
+    expect(n[0]).toBe(8000);
+    expect(n[0]).toBe(n.slice(1).reduce((x, y) => x + y, 0));
+    expect(csv(readFileSync(one, 'utf8')).length + csv(readFileSync(rej1, 'utf8')).length).toBe(8000);
+    const norm = (s: string) => s.replace(/\d+ workers?, [\d.]+ s, \d+ rows\/s/, '').replace(/r[12]\.csv/, 'r.csv');
+    expect(norm(a.err)).toBe(norm(b.err));
+  });
+
+  it('the fused reader and the generic path write the same bytes', () => {
+    const text = readFileSync(history, 'utf8').split('\n').filter((l) => !l.includes('"')).slice(0, 6001).join('\n');
+    const header = parseHeader(text.slice(0, text.indexOf('\n') + 1));
+    const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: table, policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header, newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+    const s = scheme('chs-drg-1.1');
+    const fast = new PriceJob(spec, { scheme: s });
+    const slow = new PriceJob(spec, { scheme: s, fused: false });
+    const splitter = new RecordSplitter<string>(64 * 1024, 500, true);
+    const batches = [...splitter.push(text), ...splitter.end()].slice(1);
+    expect(batches.length).toBeGreaterThan(5);
+    for (const b of batches) expect(Buffer.from(fast.run(b).out)).toEqual(Buffer.from(slow.run(b).out));
+  });
+
+  it('reads a patient share and a review flag, and refuses bad values per row', () => {
+    const input = 'id,sex,age,diagnoses,procedures,total_cost,hospital_level,patient_share,special_review\nA,1,30,K35.800x001,47.0100,8000,2,2000,no\nB,1,30,K35.800x001,47.0100,8000,2,-5,\nC,1,30,K35.800x001,47.0100,8000,2,,maybe\nD,1,30,K35.800x001,47.0100,,2,,\n';
+    const r = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', join(EX, 'policy-rate.json'), '-', '--workers', '1'], input);
+    expect(r.code).toBe(0);
+    const rows = csv(r.out);
+    expect(rows.map((x) => [x['id'], x['outlier_class'], x['payment'], x['fund_payment'], x['reasons']])).toEqual([
+      ['A', 'normal', '9230.77', '7230.77', ''],
+      ['B', '', '', '', 'patient_share.not_an_amount'],
+      ['C', '', '', '', 'special_review.not_a_flag'],
+      ['D', '', '', '', 'total_cost.missing'],
+    ]);
+    expect(rows[1]!['detail']).toBe('line 3: patient share "-5" is not a non-negative amount in yuan with at most two decimals');
+    expect(r.err).toContain('4 rows read = 1 normal + 0 high + 0 low + 0 ungroupable + 0 long_stay + 0 special_review + 3 unpriced');
+  });
+
+  it('rejects bad policy and weight files, naming file, path or line, and field', () => {
+    const bad = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8'));
+    bad.outliers.high[1].rw_above = '0.5';
+    bad.rate.default = '-1';
+    const p = file('bad-policy.json', JSON.stringify(bad));
+    const r = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', p, join(EX, 'cases.csv'), '--workers', '1']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('drg price: policy bad-policy.json: bad-policy.json, $.rate.default: must not be negative (found -1)');
+    delete bad.pay.normal;
+    bad.rate.default = '1';
+    const q = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', file('bad2.json', JSON.stringify(bad)), join(EX, 'cases.csv')]);
+    expect(q.err).toMatch(/bad2\.json, \$\.pay\.normal: Invalid input/);
+    const o = file('overlap.json', JSON.stringify({ ...JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')), outliers: { reference: 'standard', high: [{ rw_upto: '3', multiple: 2 }, { rw_above: '1', multiple: 1.5 }] } }));
+    expect(drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', o, join(EX, 'cases.csv')]).err).toContain('overlap.json, $.outliers.high[1]: band (RW > 1) overlaps band $.outliers.high[0] (RW ≤ 3)');
+    const w = file('bad-weights.csv', 'drg,rw\nGD25,0.8\nXX99,1\nGD23,\n');
+    const wr = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', w, '--policy', join(EX, 'policy-rate.json'), join(EX, 'cases.csv'), '--workers', '1']);
+    expect(wr.code).toBe(1);
+    expect(wr.err).toContain('drg price: weight table bad-weights.csv: bad-weights.csv, line 4, column rw: expected a non-negative decimal number');
+    expect(wr.err).toContain('  - bad-weights.csv, line 3, column drg: DRG XX99 is not in scheme chs-drg-1.1');
+    // With workers, the threads check the table against the scheme and report the same problem.
+    const ww = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', file('bad-weights2.csv', 'drg,rw\nXX99,1\n'), '--policy', join(EX, 'policy-rate.json'), join(EX, 'cases.csv'), '--workers', '2']);
+    expect(ww.code).toBe(1);
+    expect(ww.err).toContain('DRG XX99 is not in scheme chs-drg-1.1');
+    expect(drg(['price', '--scheme', 'chs-drg-1.1', '--weights', w, join(EX, 'cases.csv')]).code).toBe(2);
+  });
+});
+
+describe('drg hospitals', () => {
+  it('settles the priced examples: statements per month and the clearing per hospital', () => {
+    const priced = join(tmp, 'priced.csv');
+    expect(drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', join(EX, 'policy-rate.json'), join(EX, 'cases.csv'), '--workers', '1', '-o', priced, '-q']).code).toBe(0);
+    const out = join(tmp, 'hospitals.csv');
+    const r = drg(['hospitals', '--policy', join(EX, 'policy-rate.json'), priced, '-o', out, '--assessment', file('assess.csv', 'hospital_id,amount\nH002,-1000.00\n')]);
+    expect(r.code).toBe(0);
+    const periods = csv(readFileSync(out, 'utf8'));
+    expect(periods.map((p) => [p['hospital_id'], p['period'], p['cases'], p['cmi'], p['entitlement'], p['reserve'], p['advance']])).toEqual([
+      ['H001', '2024-03', '2', '1.6500', '33050.36', '1237.52', '23512.84'],
+      ['H001', '2024-04', '4', '2.9050', '176421.78', '6656.09', '126465.69'],
+      ['H002', '2024-03', '3', '1.4500', '52500.00', '1655.00', '31445.00'],
+      ['H002', '2024-04', '3', '5.2000', '248059.22', '9702.96', '184356.26'],
+    ]);
+    const clearing = csv(readFileSync(join(tmp, 'hospitals.clearing.csv'), 'utf8'));
+    expect(clearing.map((c) => [c['hospital_id'], c['entitlement'], c['patient_payments'], c['advances'], c['assessment'], c['clearing']])).toEqual([
+      ['H001', '209472.14', '51600.00', '149978.53', '0.00', '7893.61'],
+      ['H002', '300559.22', '73400.00', '215801.26', '-1000.00', '10357.96'],
+    ]);
+    expect(r.err).toContain('special review (region): 1 flagged, cap 0 of 12 cases (5 %), 0 accepted, 1 refused and paid under their ordinary class (P12-cholecystectomy-review)');
+  });
+
+  it('computes the final point value under the point method', () => {
+    const priced = join(tmp, 'priced-points.csv');
+    drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', join(EX, 'policy-points.json'), join(EX, 'cases.csv'), '--workers', '1', '-o', priced, '-q']);
+    const r = drg(['hospitals', '--policy', join(EX, 'policy-points.json'), priced, '-o', join(tmp, 'hp.csv')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("point value: provisional 115, final 116.2171 = (fund budget 420000.00 + patients' share 125000.00 (sum of the cases)) / 4689.5 points");
+    const c = csv(readFileSync(join(tmp, 'hp.clearing.csv'), 'utf8'));
+    expect(c.map((x) => [x['points'], x['point_value'], x['entitlement']])).toEqual([
+      ['1741.6', '116.2171', '202403.70'],
+      ['2947.9', '116.2171', '342596.39'],
+    ]);
+  });
+
+  it('reports rows it cannot settle and refuses input that is not priced output', () => {
+    const priced = 'id,status,drg,hospital_id,hospital_level,discharge_date,los,total_cost,rw,standard,outlier_class,payment,patient_share,fallback_class,fallback_payment\nA,grouped,GD25,H1,2,2024-01-05,3,8000.00,0.8,9230.77,normal,9230.77,,,\nB,grouped,GD25,,2,2024-01-05,3,8000.00,0.8,9230.77,normal,9230.77,,,\nC,grouped,GD25,H1,2,,3,8000.00,0.8,9230.77,normal,9230.77,,,\nD,invalid,0000,H1,2,2024-01-05,3,8000.00,,,,,,,\n';
+    const rej = join(tmp, 'h-rejects.csv');
+    const r = drg(['hospitals', '--policy', join(EX, 'policy-rate.json'), '-', '--clearing', join(tmp, 'c.csv'), '--rejects', rej], priced);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/4 rows read \([\d.]+ s\) = 1 settled \+ 1 unpriced \(skipped\) \+ 2 unsettled \+ 0 malformed/);
+    expect(csv(readFileSync(rej, 'utf8')).map((x) => [x['line'], x['reason']])).toEqual([['3', 'hospital_id.missing'], ['4', 'discharge_date.missing']]);
+    const notPriced = drg(['hospitals', '--policy', join(EX, 'policy-rate.json'), join(ROOT, 'examples/cases.csv'), '--clearing', join(tmp, 'c2.csv')]);
+    expect(notPriced.code).toBe(1);
+    expect(notPriced.err).toMatch(/missing columns .*: the input must be the output of drg price/);
+  });
+});
