@@ -14,15 +14,12 @@
  * DRG_REPORT_RSS=1).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/drg.js');
-const data = join(root, 'bench/data');
 const SCHEME = 'chs-drg-1.1';
 
 const { values } = parseArgs({
@@ -35,17 +32,7 @@ const { values } = parseArgs({
   },
 });
 
-function ensureInput(n: number): string {
-  mkdirSync(data, { recursive: true });
-  const file = join(data, `synth-${SCHEME}-${n}.csv`);
-  if (!existsSync(file)) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'synth', '--scheme', SCHEME, '-n', String(n), '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('drg synth failed');
-    console.error(`generated ${file} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  return file;
-}
+const ensureInput = (n: number): string => ensureSynth(SCHEME, n);
 
 interface Run {
   readonly seconds: number;

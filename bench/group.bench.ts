@@ -122,6 +122,31 @@ async function main(): Promise<void> {
     ratios.sort((x, y) => x - y);
     console.log(`| ${name} | ${(1 / ratios[7]!).toFixed(3)} (1.000 = no cost; below 1 = hooks cost) |`);
   }
+
+  // 2.0 against 1.1: time per case of each on its own reference cases, in
+  // interleaved rounds alternating which goes first (the issue's bound: 2.0 no
+  // more than 20 % slower than 1.1).
+  const v11 = loaded.find((l) => l.name === 'chs-drg-1.1');
+  const v20 = loaded.find((l) => l.name === 'chs-drg-2.0');
+  if (v11 !== undefined && v20 !== undefined) {
+    const perCase = (l: typeof v11) => {
+      const t0 = performance.now();
+      for (let k = 0; k < 50; k++) for (let i = 0; i < l.cs.length; i++) sink += groupCase(l.s, l.cs[i]!).drg.length;
+      return (performance.now() - t0) / (50 * l.cs.length);
+    };
+    const ratios: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      if (round % 2 === 0) {
+        const a = perCase(v11);
+        ratios.push(perCase(v20) / a);
+      } else {
+        const b = perCase(v20);
+        ratios.push(b / perCase(v11));
+      }
+    }
+    ratios.sort((x, y) => x - y);
+    console.log(`\n2.0 time per case ÷ 1.1 time per case (median of 15 interleaved rounds): ${ratios[7]!.toFixed(3)} (range ${ratios[0]!.toFixed(3)}–${ratios[14]!.toFixed(3)}; bound 1.200)`);
+  }
   if (sink < 0) console.log(sink);
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }

@@ -255,8 +255,8 @@ export class FusedReader {
     const map = translate ? (field === 'diagnoses' ? s.translation?.dx : s.translation?.px) : undefined;
     let i = a;
     while (i <= b) {
-      let j = text.indexOf('|', i);
-      if (j === -1 || j > b) j = b;
+      let j = i; // scan only this cell: indexOf would run on into the rest of the batch
+      while (j < b && text.charCodeAt(j) !== 124 /* | */) j++;
       let x = i;
       let y = j;
       while (x < y && isTrimSpace(text.charCodeAt(x))) x++;

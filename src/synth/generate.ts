@@ -109,7 +109,7 @@ export class SynthGenerator {
   constructor(
     pkg: SchemePackage,
     private readonly scheme: CompiledScheme,
-    private readonly options: SynthOptions,
+    options: SynthOptions,
   ) {
     this.rnd = new Random(options.seed);
     this.malformed = options.malformed ?? 0.002;

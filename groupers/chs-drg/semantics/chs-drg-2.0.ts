@@ -21,6 +21,10 @@ const GRAY_PX_ALLOWED_AS_PRINCIPAL = '99.1000';
 
 export const chsDrg20: SemanticsRules = {
   checkPatient(c: CaseContext): Note[] | null {
+    // The common case, every value in range, allocates nothing (NaN = missing compares false).
+    if (!(c.sex === c.sex && c.sex !== 1 && c.sex !== 2) && !(c.age < 0) && !(c.age_days < 0) && !(c.los < 0) && !(c.birth_weight < 1) && !(c.age_days === c.age_days && c.age === c.age && c.age !== 0)) {
+      return null;
+    }
     let out: Note[] | null = null;
     const add = (n: Note) => (out ??= []).push(n);
     if (c.sex === c.sex && c.sex !== 1 && c.sex !== 2) add({ code: 'sex.invalid', field: 'sex', message: `sex is ${c.sex}: it must be 1 (male), 2 (female) or left empty` });

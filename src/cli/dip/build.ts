@@ -2,7 +2,7 @@
  * `drg dip build`: build a DIP directory from a history of cases.
  */
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { CaseField } from '../../case/schema.js';
 import { runPipeline } from '../../bulk/pipeline.js';
