@@ -4,26 +4,22 @@
  * file after an interrupted run, migration matrix totals, the fused reader
  * against the generic path, synthetic data, and the streaming library API.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupCases, groupCsv, readCases } from '../src/bulk/stream.js';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { GroupJob, type GroupJobSpec } from '../src/jobs/group.js';
-import { ROOT, requireShared, scheme } from './helpers.js';
+import { csvRows, requireShared, ROOT, runDrg, scheme } from './helpers.js';
 
 const BIN = join(ROOT, 'bin/drg.js');
-const drg = (args: string[], input?: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+const drg = runDrg;
+const csv = csvRows;
 let tmp: string;
 let synth: string; // 30,000 synthetic rows (with malformed ones) under CHS-DRG 1.1
 

@@ -3,32 +3,23 @@
  * process: outputs, summaries, exit codes and messages, bad inputs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireShared, ROOT } from './helpers.js';
+import { csvRows, requireBuilt, requireShared, ROOT, runDrg, writeIn } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/drg.js');
 const EXAMPLES = join(ROOT, 'examples/cases.csv');
 
-function drg(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const drg = runDrg;
 
-const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+const csv = csvRows;
 let tmp: string;
-const file = (name: string, text: string) => {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(tmp, name, text);
 
 beforeAll(() => {
   requireShared();
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  requireBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'drg-cli-'));
 });
 

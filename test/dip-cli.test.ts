@@ -3,36 +3,30 @@
  * reconcile, identical bytes for any worker count, bad directories), what-if
  * and settle; and the dip-group job's fused path against its generic path.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { DipGroupJob, type DipGroupJobSpec } from '../src/jobs/dip-group.js';
 import { DipBuildJob } from '../src/jobs/dip-build.js';
 import { DirectoryBuilder } from '../groupers/dip/build.js';
-import { ROOT, requireShared } from './helpers.js';
+import { csvRows, requireBuilt, requireShared, ROOT, runDrg } from './helpers.js';
 import { DIP_MINI, dipCopy, dipMini } from './dip-helpers.js';
 
-const BIN = join(ROOT, 'bin/drg.js');
 const CASES = join(ROOT, 'examples/dip/cases.csv');
 const POLICY = join(ROOT, 'examples/dip/policy.json');
-const drg = (args: string[], input?: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+const drg = runDrg;
+const csv = csvRows;
 let tmp: string;
 let history: string; // 12,000 synthetic cases (with malformed rows) from CHS-DRG 1.1 lists
 let built: string; // a directory built from them
 
 beforeAll(() => {
   requireShared();
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  requireBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'drg-dip-'));
   history = join(tmp, 'history.csv');
   expect(drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '12000', '--seed', '11', '--malformed', '0.01', '-o', history, '-q']).code).toBe(0);

@@ -3,7 +3,7 @@
  * fails the run instead of skipping the golden tests.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, cpSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -92,3 +92,15 @@ export function runDrg(args: string[], input?: string): { code: number | null; o
 
 /** CSV text with a header → one object per row. */
 export const csvRows = (text: string): Record<string, string>[] => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+
+/** CLI tests run the built binary: fail clearly when dist/ is missing. */
+export function requireBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+}
+
+/** Write a file into a test's temporary folder and return its path. */
+export function writeIn(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}

@@ -4,36 +4,26 @@
  * output for any worker count, the fused reader against the generic path,
  * and bad policy / weight files named by file, row or path, and field.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { PriceJob, type PriceJobSpec } from '../src/jobs/price.js';
-import { ROOT, requireShared, scheme } from './helpers.js';
+import { csvRows, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/drg.js');
 const EX = join(ROOT, 'examples/payment');
-const drg = (args: string[], input?: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const csv = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+const drg = runDrg;
+const csv = csvRows;
 let tmp: string;
 let history: string; // 8,000 synthetic cases (with malformed rows) under CHS-DRG 1.1
 let table: string; // weights computed from them
-const file = (name: string, text: string) => {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(tmp, name, text);
 
 beforeAll(() => {
   requireShared();
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  requireBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'drg-pay-'));
   history = join(tmp, 'history.csv');
   expect(drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '8000', '--seed', '11', '--malformed', '0.01', '-o', history, '-q']).code).toBe(0);

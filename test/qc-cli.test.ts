@@ -4,25 +4,21 @@
  * errors, malformed rows, and output identical for any number of workers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csvRows as csv, requireShared, ROOT, runDrg as drg } from './helpers.js';
+import { csvRows as csv, requireBuilt, requireShared, ROOT, runDrg as drg, writeIn } from './helpers.js';
 
 const EXAMPLES = join(ROOT, 'examples/cases.csv');
 const REF = join(ROOT, '../shared/validation/chs-drg-1.1-public-2k.csv');
 
 let tmp: string;
-const file = (name: string, text: string) => {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(tmp, name, text);
 
 beforeAll(() => {
   requireShared();
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  requireBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'drg-qc-cli-'));
 });
 
@@ -77,7 +73,7 @@ describe('drg qc', () => {
     const outs = [1, 2].map((w) => {
       const r = drg(['qc', '--scheme', 'chs-drg-1.1', big, '--workers', String(w), '-o', join(tmp, `w${w}.csv`), '--summary', join(tmp, `w${w}.json`), '-q']);
       expect(r.code).toBe(0);
-      return [readFileSync(join(tmp, `w${w}.csv`), 'utf8'), readFileSync(join(tmp, `w${w}.json`), 'utf8')];
+      return [readFileSync(join(tmp, `w${w}.csv`), 'utf8'), readFileSync(join(tmp, `w${w}.json`), 'utf8')] as const;
     });
     expect(outs[1]![0]).toBe(outs[0]![0]);
     expect(outs[1]![1]).toBe(outs[0]![1]);

@@ -318,7 +318,7 @@ describe('properties of any settlement', () => {
     day: fc.boolean(),
     retired: fc.boolean(),
   });
-  const toBill = (a: fc.RecordValue<typeof arbBill extends fc.Arbitrary<infer T> ? T : never>, id: string): Bill => {
+  const toBill = (a: typeof arbBill extends fc.Arbitrary<infer T> ? T : never, id: string): Bill => {
     const oos = Math.floor(a.total * a.oosShare);
     const pre = Math.floor((a.total - oos) * a.preShare);
     const fees = a.day ? Math.floor((a.total - oos - pre) / 4) : 0;

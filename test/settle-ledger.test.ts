@@ -4,7 +4,7 @@
  * people at once, and a process killed in the middle of a batch.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ import { Ledger, type LedgerOutcome } from '../src/settle/ledger.js';
 import { settleBill, type Settlement } from '../src/settle/settle.js';
 import type { CompiledPolicy } from '../src/settle/policy/load.js';
 import type { Counters, Usage } from '../src/settle/types.js';
-import { ROOT } from './helpers.js';
+import { requireBuilt, ROOT } from './helpers.js';
 import { bill, policy } from './settle-helpers.js';
 
 const BIN = join(ROOT, 'bin/drg.js');
@@ -27,7 +27,7 @@ let n = 0;
 const fresh = (): string => join(dir, `ledger-${++n}.db`);
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'drg-ledger-'));
 });
 

@@ -15,10 +15,10 @@ import type { Semantics } from './format.js';
 import type { SchemePackage } from './load.js';
 import { chsDrg1 } from './semantics/chs-drg-1.js';
 import { chsDrg20 } from './semantics/chs-drg-2.0.js';
-import { ListMatrix } from './lists.js';
+import { ListMatrix, listHas } from './lists.js';
 import { compilePredicate } from './predicates/compile.js';
 import { type ComplicationTables, type CompileScope, DX_CC, DX_HEADER_WORDS, DX_MCC, DX_PRINCIPAL, type ListRef, type Pred } from './predicates/types.js';
-import type { CompiledMdc, CompiledRule, CompiledScheme, CompiledSplit, DrgInfo, MdcCandidates, Prefilter, Translation, ValidationLists } from './scheme.js';
+import { CODE_GRAY, CODE_NOT_PRINCIPAL, type CompiledMdc, type CompiledRule, type CompiledScheme, type CompiledSplit, type DrgInfo, type MdcCandidates, type Prefilter, type Translation, type ValidationLists } from './scheme.js';
 
 /** List names a rule may define, per semantics and code system. */
 const RULE_LISTS: Record<Semantics, { dx: RegExp; px: RegExp }> = {
@@ -46,6 +46,28 @@ const NO_PREFILTER: Prefilter = { preKind: 0, preWord: 0, preBit: 0 };
  * `main_px_in L`. When it fails the whole predicate fails, so the engine can
  * test that one bit inline before calling the compiled closure.
  */
+/**
+ * A necessary condition on the codes at any position: the predicate itself, or
+ * a conjunct of a (nested) `and`, that is `any_dx_in L` or `any_px_in L`.
+ * Used for the candidate MDCs (see MdcCandidates), never inline.
+ */
+function anyFilterOf(json: unknown, resolve: (name: string) => ListRef | undefined): ListRef | undefined {
+  let found: ListRef | undefined;
+  const walk = (j: unknown): void => {
+    if (found !== undefined || j === null || typeof j !== 'object' || Array.isArray(j)) return;
+    const entries = Object.entries(j);
+    if (entries.length !== 1) return;
+    const [key, arg] = entries[0]!;
+    if (key === 'and' && Array.isArray(arg)) arg.forEach(walk);
+    else if ((key === 'any_dx_in' || key === 'any_px_in') && typeof arg === 'string') {
+      const list = resolve(arg);
+      if (list !== undefined && list.system === (key === 'any_dx_in' ? 'dx' : 'px')) found = list;
+    }
+  };
+  walk(json);
+  return found;
+}
+
 function prefilterOf(json: unknown, resolve: (name: string) => ListRef | undefined): Prefilter {
   const found: { dx?: ListRef; px?: ListRef } = {};
   const walk = (j: unknown): void => {
@@ -345,6 +367,8 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
 
   const emptyWarned = new Set<string>();
   const rulesByMdc = new Map<string, CompiledRule[]>();
+  /** Any-position necessary conditions of rules and MDC entries without a principal-code prefilter. */
+  const anyFilters = new Map<CompiledRule | CompiledMdc, ListRef>();
   for (const [ruleId, r] of ruleRows) {
     const rl = ruleLists.get(ruleId);
     const tagArray = rl !== undefined && rl.tags.size > 0 ? new Uint8Array(px.size) : undefined;
@@ -385,6 +409,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     if (cond === undefined) continue;
     // Literal with every field in a fixed order (no spread): all rules share one hidden class.
     const pre = prefilterOf(r.row.condition_json, resolve);
+    const anyPre = pre.preKind === 0 ? anyFilterOf(r.row.condition_json, resolve) : undefined;
     const compiled: CompiledRule = {
       preKind: pre.preKind,
       preWord: pre.preWord,
@@ -399,6 +424,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       fallback: { drg: r.row.fallback_code, name: fallbackName },
       line: r.line,
     };
+    if (anyPre !== undefined) anyFilters.set(compiled, anyPre);
     const list = rulesByMdc.get(r.row.mdc) ?? [];
     list.push(compiled);
     rulesByMdc.set(r.row.mdc, list);
@@ -411,7 +437,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     qyByMdc.set(r.row.mdc, r.row.qy_code);
     drgs.set(r.row.qy_code, { drg: r.row.qy_code, name: r.row.name, adrg: r.row.qy_code, mdc: r.row.mdc, split: 'QY' });
   }
-  const validation: ValidationLists | undefined = v2 ? { grayDx: grayDx(), grayPx: grayPx(), invalidPrincipalDx: invDx(), invalidPrincipalPx: invPx() } : undefined;
+  const validation: ValidationLists | undefined = v2 ? validationLists(grayDx(), grayPx(), invDx(), invPx(), dx.size, px.size) : undefined;
 
   // ---- 6. MDC entries, in evaluation order --------------------------------------
   const mdcs: CompiledMdc[] = [];
@@ -429,7 +455,8 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     if (rules.length === 0) warnings.push({ code: 'mdc.no-rules', file: file('mdc.csv'), line: r.line, column: 'mdc', message: `${mdc} has no ADRG rules` });
     if (entry === undefined) continue;
     const pre = prefilterOf(r.row.entry_condition_json, globalList(mdc));
-    mdcs.push({
+    const entryAny = pre.preKind === 0 ? anyFilterOf(r.row.entry_condition_json, globalList(mdc)) : undefined;
+    const compiledMdc: CompiledMdc = {
       preKind: pre.preKind,
       preWord: pre.preWord,
       preBit: pre.preBit,
@@ -443,7 +470,9 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       rulePre: Int32Array.from(rules, (x) => (x.preWord << 7) | (x.preBit << 2) | x.preKind),
       list: mdcLists.get(mdc)!(),
       qyCode: qyByMdc.get(mdc) ?? null,
-    });
+    };
+    if (entryAny !== undefined) anyFilters.set(compiledMdc, entryAny);
+    mdcs.push(compiledMdc);
   }
 
   // ---- 6b. Candidate MDCs per principal code (see MdcCandidates) -----------------
@@ -452,16 +481,43 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     let always = 0;
     const dxMask = new Uint32Array(dx.size);
     const pxMask = new Uint32Array(px.size);
+    const dxAny = new Uint32Array(dx.size);
+    const pxAny = new Uint32Array(px.size);
+    let anyUsed = false;
+    const mark = (p: Prefilter, bit: number): void => {
+      const matrix = p.preKind === 1 ? dxMatrix : pxMatrix;
+      const mask = p.preKind === 1 ? dxMask : pxMask;
+      for (let id = 0; id < matrix.codes; id++) if ((matrix.words[id * matrix.stride + p.preWord]! >>> p.preBit) & 1) mask[id]! |= bit;
+    };
+    const markAny = (list: ListRef, bit: number): void => {
+      anyUsed = true;
+      const mask = list.system === 'dx' ? dxAny : pxAny;
+      for (let id = 0; id < list.matrix.codes; id++) if (listHas(list, id)) mask[id]! |= bit;
+    };
     mdcs.forEach((m, i) => {
       const bit = (1 << i) >>> 0;
-      if (m.preKind === 0) always = (always | bit) >>> 0;
-      else if (m.preKind !== 3) {
-        const matrix = m.preKind === 1 ? dxMatrix : pxMatrix;
-        const mask = m.preKind === 1 ? dxMask : pxMask;
-        for (let id = 0; id < matrix.codes; id++) if ((matrix.words[id * matrix.stride + m.preWord]! >>> m.preBit) & 1) mask[id]! |= bit;
+      if (m.preKind === 1 || m.preKind === 2) mark(m, bit);
+      else if (m.preKind === 0) {
+        const entryAny = anyFilters.get(m);
+        if (entryAny !== undefined) {
+          markAny(entryAny, bit); // 2.0's MDCY: some diagnosis in its list
+          return;
+        }
+        // An entry with no code prefilter (2.0's MDCA is `true`, MDCP tests age_days): when the MDC
+        // passes on to the next one on no match and every ADRG rule has a prefilter, the MDC can only
+        // group a case whose codes pass some rule's prefilter — skipping it otherwise gives the same result.
+        const filtered = m.onNoAdrg === 'next' && m.rules.length > 0 && m.rules.every((r) => r.preKind !== 0 || anyFilters.has(r));
+        if (!filtered) {
+          always = (always | bit) >>> 0;
+          return;
+        }
+        for (const r of m.rules) {
+          if (r.preKind === 1 || r.preKind === 2) mark(r, bit);
+          else if (r.preKind === 0) markAny(anyFilters.get(r)!, bit);
+        }
       }
     });
-    mdcCandidates = { always, dx: dxMask, px: pxMask };
+    mdcCandidates = { always, dx: dxMask, px: pxMask, dxAny: anyUsed ? dxAny : null, pxAny: anyUsed ? pxAny : null };
   }
 
   // ---- 7. Translation maps -------------------------------------------------------
@@ -509,3 +565,13 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
 }
 
 export type { Pred };
+
+/** The 2.0 validation lists, with one flag byte per code so the per-case checks read one byte per code. */
+function validationLists(grayDx: ListRef, grayPx: ListRef, invalidPrincipalDx: ListRef, invalidPrincipalPx: ListRef, dxCodes: number, pxCodes: number): ValidationLists {
+  const flags = (gray: ListRef, notPrincipal: ListRef, n: number): Uint8Array => {
+    const out = new Uint8Array(n);
+    for (let id = 0; id < n; id++) out[id] = (listHas(gray, id) ? CODE_GRAY : 0) | (listHas(notPrincipal, id) ? CODE_NOT_PRINCIPAL : 0);
+    return out;
+  };
+  return { grayDx, grayPx, invalidPrincipalDx, invalidPrincipalPx, dxFlags: flags(grayDx, invalidPrincipalDx, dxCodes), pxFlags: flags(grayPx, invalidPrincipalPx, pxCodes) };
+}

@@ -15,7 +15,7 @@ import { NO_CODE } from './codes.js';
 import { computeComplications } from './complications.js';
 import { EMPTY_SLOT, type CaseContext } from './context.js';
 import { type CcLevel, type GroupResult, type GroupStatus, NO_DRG, NONE, type Note } from './result.js';
-import type { CompiledScheme } from './scheme.js';
+import type { CompiledScheme, MdcCandidates } from './scheme.js';
 import type { SemanticsRules } from './semantics/types.js';
 import { TraceRecorder } from './trace.js';
 
@@ -108,6 +108,7 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
   // Without a trace, visit only the candidate MDCs of the principal codes (bits in
   // eval order); with one, visit every MDC so the trace shows why each failed.
   let todo = cands === null || rec !== null ? -1 : (cands.always | (dx0 >= 0 ? cands.dx[dx0]! : 0) | (px0 >= 0 ? cands.px[px0]! : 0)) >>> 0;
+  if (todo !== -1 && cands!.dxAny !== null) todo = (todo | anyCandidates(c, cands!)) >>> 0;
   for (let m = 0; m < mdcs.length; m++) {
     if (todo !== -1) {
       if (todo === 0) break;
@@ -163,6 +164,22 @@ function select(s: CompiledScheme, c: CaseContext, rules: SemanticsRules, rec: T
     }
   }
   return 'ungroupable';
+}
+
+/** Candidate MDCs from codes at any position (2.0's pre-MDCs whose rules test `any_*_in`). */
+function anyCandidates(c: CaseContext, cands: MdcCandidates): number {
+  let m = 0;
+  const dxAny = cands.dxAny!;
+  const pxAny = cands.pxAny!;
+  for (let i = 0, n = c.nDx; i < n; i++) {
+    const id = c.dx[i]!;
+    if (id >= 0) m |= dxAny[id]!;
+  }
+  for (let i = 0, n = c.nPx; i < n; i++) {
+    const id = c.px[i]!;
+    if (id >= 0) m |= pxAny[id]!;
+  }
+  return m;
 }
 
 /** Build the result object from where selection ended. */

@@ -87,7 +87,15 @@ export interface ValidationLists {
   readonly grayPx: ListRef;
   readonly invalidPrincipalDx: ListRef;
   readonly invalidPrincipalPx: ListRef;
+  /** Per code id: {@link CODE_GRAY} | {@link CODE_NOT_PRINCIPAL} (the lists above, as one byte). */
+  readonly dxFlags: Uint8Array;
+  readonly pxFlags: Uint8Array;
 }
+
+/** Validation flag: the code is gray (may not be used as principal). */
+export const CODE_GRAY = 1;
+/** Validation flag: the code may not be principal. */
+export const CODE_NOT_PRINCIPAL = 2;
 
 /**
  * Candidate MDCs per principal code: bit i stands for `mdcs[i]`. An MDC whose
@@ -100,6 +108,9 @@ export interface MdcCandidates {
   readonly always: number;
   readonly dx: Uint32Array;
   readonly px: Uint32Array;
+  /** Bits of MDCs that a code at any position can make candidates (null when no MDC needs it). */
+  readonly dxAny: Uint32Array | null;
+  readonly pxAny: Uint32Array | null;
 }
 
 export interface CompiledScheme {

@@ -9,6 +9,21 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
+/** Flags the commands share, declared once; a command spreads the ones it takes. */
+export const OUTPUT_FLAG = { output: { type: 'string', short: 'o' } } as const satisfies Options;
+export const RUN_FLAGS = { progress: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const satisfies Options;
+export const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+
+/** Parse a command's arguments; null when --help was asked for (the usage is then printed). */
+export function parseCommand<O extends Options>(argv: readonly string[], options: O, usage: string): Parsed<O> | null {
+  const parsed = parse(argv, options);
+  if ((parsed.values as { help?: boolean }).help === true) {
+    process.stdout.write(`${usage}\n`);
+    return null;
+  }
+  return parsed;
+}
+
 export function parse<O extends Options>(argv: readonly string[], options: O): Parsed<O> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });

@@ -13,7 +13,7 @@ import { resolveSchemeDir } from '../paths.js';
 import { configOf } from '../qc/config.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
-import { onePositional, oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { Progress } from './progress.js';
@@ -55,9 +55,9 @@ Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
 3 done, but some rows were malformed and went to the rejects file.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     format: { type: 'string' },
     trace: { type: 'boolean' },
     translate: { type: 'boolean' },
@@ -68,14 +68,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     qc: { type: 'boolean' },
     'qc-config': { type: 'string' },
     workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
   const compareDir = values['compare-scheme'] !== undefined ? resolveSchemeDir(values['compare-scheme']) : null;

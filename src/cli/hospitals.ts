@@ -17,7 +17,7 @@ import type { Period } from '../payment/hospitals.js';
 import { loadPolicy } from '../payment/policy.js';
 import { clearingCsv, periodCsv } from '../payment/statements.js';
 import { cellSignedYuan } from '../../weights/cells.js';
-import { onePositional, oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
@@ -71,23 +71,20 @@ function loadAmounts(path: string): Map<string, Fen> {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     policy: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     clearing: { type: 'string' },
     period: { type: 'string' },
     advances: { type: 'string' },
     assessment: { type: 'string' },
     rejects: { type: 'string' },
     workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'priced cases file');
   const policy = loadPolicy(resolve(required(values.policy, '--policy')));
   const period = oneOf<Period>(values.period, '--period', ['month', 'quarter', 'year'], 'month');

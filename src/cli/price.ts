@@ -14,7 +14,7 @@ import { loadPolicy } from '../payment/policy.js';
 import { OUTLIER_CLASSES } from '../payment/types.js';
 import { resolveSchemeDir } from '../paths.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
-import { onePositional, parse, required } from './args.js';
+import { HELP_FLAG, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
@@ -52,25 +52,22 @@ Exit codes: 0 done; 1 fatal error (no output file is left); 2 bad command line;
 3 done, but some rows were malformed and went to the rejects file.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
     weights: { type: 'string' },
     policy: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     trace: { type: 'boolean' },
     'share-column': { type: 'string' },
     'review-column': { type: 'string' },
     columns: { type: 'string' },
     rejects: { type: 'string' },
     workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const scheme = required(values.scheme, '--scheme');
   const weights = required(values.weights, '--weights');

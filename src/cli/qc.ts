@@ -16,7 +16,7 @@ import { QC_RULES } from '../qc/rules/index.js';
 import { summarise, summaryCsv, summaryJson, summaryText, type QcTally } from '../qc/summary.js';
 import { loadSchemeSync, type CompiledScheme, type Semantics } from '../../groupers/chs-drg/index.js';
 import { readManifest } from '../../groupers/chs-drg/load.js';
-import { onePositional, parse, required } from './args.js';
+import { HELP_FLAG, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
@@ -48,23 +48,20 @@ Exit codes: 0 done (whatever was found); 1 fatal error (no output file is left);
 2 bad command line; 3 done, but some rows were malformed and went to the rejects file.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     config: { type: 'string' },
     summary: { type: 'string' },
     columns: { type: 'string' },
     rejects: { type: 'string' },
     'list-rules': { type: 'boolean' },
     workers: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const configPath = values.config !== undefined ? resolve(values.config) : null;
   // Validated here, before any work: a broken configuration stops the run with its path and field.
   const config = configOf(configPath, values.config);

@@ -11,7 +11,7 @@ import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
 import { fixed } from '../../weights/cells.js';
 import { basePoints, computeRate, forecastPoints, loadForecast, paymentStandard, pointValue, type ForecastRow } from '../../weights/rates.js';
 import { loadWeightTable, weightFor } from '../../weights/table.js';
-import { oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, OUTPUT_FLAG, parseCommand, required } from './args.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
 import { AtomicOutput } from './files.js';
 
@@ -56,7 +56,7 @@ function decimal(v: string, flag: string): Decimal {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values } = parse(argv, {
+  const parsed = parseCommand(argv, {
     weights: { type: 'string' },
     forecast: { type: 'string' },
     scheme: { type: 'string' },
@@ -68,14 +68,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     'fund-budget': { type: 'string' },
     'patient-share': { type: 'string' },
     'per-rw': { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values } = parsed;
   const method = oneOf(values.method, '--method', ['rate', 'points'] as const, 'rate');
   const scheme = values.scheme !== undefined ? loadSchemeSync(resolveSchemeDir(values.scheme)) : undefined;
   const weights = loadWeightTable(resolve(required(values.weights, '--weights')), scheme !== undefined ? { scheme } : {});

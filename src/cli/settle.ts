@@ -11,7 +11,7 @@ import { SettleJob, type SettleJobSpec } from '../jobs/settle.js';
 import type { SettleFormat } from '../settle/format.js';
 import { Ledger, type Durability } from '../settle/ledger.js';
 import { loadPolicy, resolvePolicyPath } from '../settle/policy/load.js';
-import { onePositional, oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { Progress } from './progress.js';
@@ -51,23 +51,20 @@ no output file is left); 2 bad command line; 3 done, but some bills were
 rejected (in the output, or in the rejects file).`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     policy: { type: 'string' },
     ledger: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     format: { type: 'string' },
     trace: { type: 'boolean' },
     rejects: { type: 'string' },
     'commit-every': { type: 'string' },
     durability: { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'bills file');
   const policyPath = resolvePolicyPath(required(values.policy, '--policy'));
   const ledgerPath = required(values.ledger, '--ledger');

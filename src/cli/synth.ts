@@ -6,7 +6,7 @@ import { readPackage } from '../../groupers/chs-drg/load.js';
 import { write } from '../bulk/pipeline.js';
 import { resolveSchemeDir } from '../paths.js';
 import { SynthGenerator } from '../synth/generate.js';
-import { parse, required } from './args.js';
+import { HELP_FLAG, OUTPUT_FLAG, parseCommand, required } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { AtomicOutput } from './files.js';
 
@@ -30,21 +30,19 @@ Options:
   -h, --help            this text`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
     count: { type: 'string', short: 'n' },
     seed: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     malformed: { type: 'string' },
     hospitals: { type: 'string' },
     years: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values } = parsed;
   const whole = (v: string | undefined, flag: string, min: number, max: number): number => {
     const s = required(v, flag);
     if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${s})`);

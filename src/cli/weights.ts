@@ -15,7 +15,7 @@ import { weightsFromCsv } from '../../weights/bulk.js';
 import type { RescaleMode } from '../../weights/compute.js';
 import type { TrimSpec } from '../../weights/trim/index.js';
 import { formatWeightTable, weightReport, weightSummary } from '../../weights/write.js';
-import { onePositional, oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
@@ -71,9 +71,9 @@ function positive(v: string | undefined, flag: string, fallback: number, integer
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     report: { type: 'string' },
     trim: { type: 'string' },
     k: { type: 'string' },
@@ -91,14 +91,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects: { type: 'string' },
     workers: { type: 'string' },
     'temp-dir': { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...RUN_FLAGS,
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'history file');
   const schemeArg = required(values.scheme, '--scheme');
   const method = oneOf(values.trim, '--trim', ['logsd', 'percentile', 'none'] as const, 'logsd');

@@ -9,7 +9,7 @@ import { WhatIfJob } from '../jobs/whatif.js';
 import { loadSchemeSync } from '../../groupers/chs-drg/index.js';
 import { resolveSchemeDir } from '../paths.js';
 import type { WhatIfJobSpec } from '../jobs/whatif.js';
-import { onePositional, oneOf, parse, required } from './args.js';
+import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required } from './args.js';
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 
@@ -28,18 +28,16 @@ Options:
   -h, --help            this text`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const parsed = parseCommand(argv, {
     scheme: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    ...OUTPUT_FLAG,
     format: { type: 'string' },
     translate: { type: 'boolean' },
     columns: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return EXIT.ok;
-  }
+    ...HELP_FLAG,
+  }, usage);
+  if (parsed === null) return EXIT.ok;
+  const { values, positionals } = parsed;
   const input = onePositional(positionals, 'cases file');
   const schemeDir = resolveSchemeDir(required(values.scheme, '--scheme'));
   const scheme = loadSchemeSync(schemeDir);

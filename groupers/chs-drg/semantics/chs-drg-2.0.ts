@@ -11,9 +11,8 @@
  *    gives the MDC's ambiguous `QY` group.
  */
 import { EMPTY_SLOT, type CaseContext } from '../context.js';
-import { listHas } from '../lists.js';
 import type { Note } from '../result.js';
-import type { CompiledScheme } from '../scheme.js';
+import { CODE_GRAY, CODE_NOT_PRINCIPAL, type CompiledScheme } from '../scheme.js';
 import type { SemanticsRules } from './types.js';
 
 /** The one gray procedure the 2.0 engine still accepts as principal. */
@@ -42,18 +41,20 @@ export const chsDrg20: SemanticsRules = {
     const v = s.validation!;
     if (c.nDx === 0) return [{ code: 'diagnoses.empty', field: 'diagnoses', message: 'there is no diagnosis' }];
     const dx0 = c.dx[0]!;
-    if (listHas(v.grayDx, dx0)) return [{ code: 'principal_dx.gray', field: 'diagnoses', message: `principal diagnosis ${c.dxCode(0)} is a gray code (may not be used)` }];
-    if (listHas(v.invalidPrincipalDx, dx0)) {
+    const dxFlags = dx0 >= 0 ? v.dxFlags[dx0]! : 0;
+    if (dxFlags !== 0) {
+      if ((dxFlags & CODE_GRAY) !== 0) return [{ code: 'principal_dx.gray', field: 'diagnoses', message: `principal diagnosis ${c.dxCode(0)} is a gray code (may not be used)` }];
       return [{ code: 'principal_dx.not_principal', field: 'diagnoses', message: `principal diagnosis ${c.dxCode(0)} may not be used as principal` }];
     }
     if (c.nPx > 0) {
       const px0 = c.px[0]!;
-      if (listHas(v.grayPx, px0) && s.px.codes[px0] !== GRAY_PX_ALLOWED_AS_PRINCIPAL) {
+      const pxFlags = px0 >= 0 ? v.pxFlags[px0]! : 0;
+      if ((pxFlags & CODE_GRAY) !== 0 && s.px.codes[px0] !== GRAY_PX_ALLOWED_AS_PRINCIPAL) {
         return [{ code: 'principal_px.gray', field: 'procedures', message: `principal procedure ${c.pxCode(0)} is a gray code (may not be used)` }];
       }
       // Not allowed as principal: the slot is emptied, the other procedures keep their positions.
       // The code stays in pxRaw[0] for messages.
-      if (listHas(v.invalidPrincipalPx, px0)) {
+      if ((pxFlags & CODE_NOT_PRINCIPAL) !== 0) {
         c.pxRaw[0] = s.px.codes[px0]!;
         c.px[0] = EMPTY_SLOT;
       }

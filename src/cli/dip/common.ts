@@ -6,7 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { parseColumnMap } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
 import type { Counts } from '../../bulk/job.js';
-import { parse } from '../args.js';
+import { HELP_FLAG, RUN_FLAGS } from '../args.js';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -15,20 +15,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const CASE_FILE_OPTIONS = {
   columns: { type: 'string' },
   rejects: { type: 'string' },
-  progress: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
+  ...RUN_FLAGS,
+  ...HELP_FLAG,
 } as const satisfies Options;
 
-/** Parse a subcommand's arguments; null when --help was asked for (and printed). */
-export function parseCommand<O extends Options>(argv: readonly string[], options: O, usage: string): ReturnType<typeof parse<O>> | null {
-  const parsed = parse(argv, options);
-  if ((parsed.values as { help?: boolean }).help === true) {
-    process.stdout.write(`${usage}\n`);
-    return null;
-  }
-  return parsed;
-}
+export { parseCommand } from '../args.js';
 
 /** A --columns value as entries. */
 export function columnsOf(spec: string | undefined): [string, CaseField][] {
