@@ -19,7 +19,37 @@ export const LIST_FIELDS = ['diagnoses', 'procedures'] as const;
 export type ListField = (typeof LIST_FIELDS)[number];
 export const COUNT_FIELDS = ['count(diagnoses)', 'count(procedures)'] as const;
 
-export class CaseContext {
+/** The numeric fields of a case as input gives them (a number, or null / absent for missing). */
+export type NumbersInput = { readonly [K in NumericField]?: number | null | undefined };
+
+const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
+
+/**
+ * A case's numeric fields as numbers, NaN for missing — what predicates and
+ * quality checks read. The grouping context and the checker's view extend it.
+ */
+export class CaseNumbers {
+  sex = NaN;
+  age = NaN;
+  age_days = NaN;
+  birth_weight = NaN;
+  los = NaN;
+  discharge = NaN;
+  vent_hours = NaN;
+
+  /** Take the numeric fields of a case, missing ones as NaN. */
+  setNumbers(c: NumbersInput): void {
+    this.sex = num(c.sex);
+    this.age = num(c.age);
+    this.age_days = num(c.age_days);
+    this.birth_weight = num(c.birth_weight);
+    this.los = num(c.los);
+    this.discharge = num(c.discharge);
+    this.vent_hours = num(c.vent_hours);
+  }
+}
+
+export class CaseContext extends CaseNumbers {
   /** Diagnosis ids, principal first ({@link NO_CODE} for a code the scheme does not know). */
   dx = new Int32Array(32);
   /** The case's own spelling of each diagnosis (untrimmed); entries past nDx are stale. */
@@ -33,7 +63,9 @@ export class CaseContext {
   constructor(
     private readonly dxTable: CodeTable,
     private readonly pxTable: CodeTable,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Diagnosis i as grouped: the canonical spelling when known, else the trimmed input (raw may be '' for a known code). */
   dxCode(i: number): string {
@@ -46,14 +78,6 @@ export class CaseContext {
     const id = this.px[i]!;
     return id >= 0 ? this.pxTable.codes[id]! : id === EMPTY_SLOT ? '' : this.pxRaw[i]!.trim();
   }
-
-  sex = NaN;
-  age = NaN;
-  age_days = NaN;
-  birth_weight = NaN;
-  los = NaN;
-  discharge = NaN;
-  vent_hours = NaN;
 
   /** Complications are computed once per case, on first use. */
   ccDone = false;

@@ -42,8 +42,6 @@ export interface GroupOptions {
   readonly translate?: boolean;
 }
 
-const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
-
 /** Group one case. Never throws for bad case data: problems become `invalid` with reasons. */
 export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupOptions): GroupResult {
   const c = s.ctx;
@@ -51,13 +49,7 @@ export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupO
   const diagnoses = input.diagnoses;
   const procedures = input.procedures ?? NONE;
   c.reset(diagnoses.length, procedures.length);
-  c.sex = num(input.sex);
-  c.age = num(input.age);
-  c.age_days = num(input.age_days);
-  c.birth_weight = num(input.birth_weight);
-  c.los = num(input.los);
-  c.discharge = num(input.discharge);
-  c.vent_hours = num(input.vent_hours);
+  c.setNumbers(input);
   readCodes(c, s.dx, translation?.dx, diagnoses, 'diagnoses');
   readCodes(c, s.px, translation?.px, procedures, 'procedures');
   return groupPrepared(s, c, input.id ?? '', options !== undefined && options.trace === true);

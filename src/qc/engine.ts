@@ -10,6 +10,7 @@
  * only when a rule reports.
  */
 import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
+import { CaseNumbers } from '../../groupers/chs-drg/context.js';
 import type { QcConfig } from './config.js';
 import { type CodeFacts, computeFacts } from './facts.js';
 import { QC_RULES, RULES_BY_ID } from './rules/index.js';
@@ -19,7 +20,6 @@ import type { CaseView, Finding, QcInput, QcParams, QcRule, Report, Severity } f
 /** No findings (shared; never mutated). */
 export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
-const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : NaN);
 
 function any(facts: Uint32Array, n: number): number {
   let f = 0;
@@ -29,15 +29,8 @@ function any(facts: Uint32Array, n: number): number {
 const EMPTY_INPUT: QcInput = {};
 
 /** The reusable per-case view the rules read (see CaseView). */
-class View implements CaseView {
+class View extends CaseNumbers implements CaseView {
   input: QcInput = EMPTY_INPUT;
-  sex = NaN;
-  age = NaN;
-  age_days = NaN;
-  birth_weight = NaN;
-  los = NaN;
-  discharge = NaN;
-  vent_hours = NaN;
   admitDay = NaN;
   dischargeDay = NaN;
   nDx = 0;
@@ -55,17 +48,13 @@ class View implements CaseView {
     readonly scheme: CompiledScheme,
     readonly params: QcParams,
     private readonly facts: CodeFacts,
-  ) {}
+  ) {
+    super();
+  }
 
   load(c: QcInput): void {
     this.input = c;
-    this.sex = num(c.sex);
-    this.age = num(c.age);
-    this.age_days = num(c.age_days);
-    this.birth_weight = num(c.birth_weight);
-    this.los = num(c.los);
-    this.discharge = num(c.discharge);
-    this.vent_hours = num(c.vent_hours);
+    this.setNumbers(c);
     this.admitDay = c.admit_date ? dayNumber(c.admit_date) : NaN;
     this.dischargeDay = c.discharge_date ? dayNumber(c.discharge_date) : NaN;
     this.nDx = this.codes('dx', c.diagnoses ?? []);
