@@ -111,46 +111,7 @@ export { parseSettlementPolicy, readSettlementPolicy, settlementPolicySchema, ty
 export { relativeScore, weightedMean, yearWeights, parseTrim, trimRange, coefficientOfVariation, coverage, DEFAULT_YEAR_WEIGHTS, type TrimSpec as DipTrimSpec } from '../weights/dip-scores.js';
 // DRG payment: weights, rates and point values (weights/), pricing and hospital settlement (payment/).
 export * from '../weights/index.js';
-// The region's payment policy shares a few names with the patient-side benefit
-// policy below; the payment side is exported under Payment-/Hospital- names.
-export {
-  loadPolicy as loadPaymentPolicy,
-  parsePolicy as parsePaymentPolicy,
-  policySchema as paymentPolicySchema,
-  type Policy as PaymentPolicy,
-  type HighBand,
-  Pricer,
-  type ClassPayment,
-  type PriceInput,
-  type PriceNote,
-  type PriceResult,
-  OUTLIER_CLASSES,
-  type GroupTerms,
-  type OutlierClass,
-  type PaymentMethod,
-  CLASS_RULES,
-  addCase,
-  clearingAmount,
-  emptyParts,
-  mergeParts,
-  settleHospitals,
-  type ClearingStatement,
-  type HospitalFigures,
-  type Period,
-  type PeriodStatement,
-  type ReviewCap,
-  type SettleOptions as HospitalSettleOptions,
-  type Settlement as HospitalSettlement,
-  type SettlementCase,
-  type SettlementParts,
-  clearingCsv,
-  periodCsv,
-  priceCsv,
-  settleCsv,
-  type PriceCsvOptions,
-  type SettleCsvOptions,
-  priceCase,
-} from './payment/index.js';
+export * from './payment/index.js';
 export { Decimal } from './money.js';
 export { loadPolicy, parsePolicy, resolvePolicyPath, policiesDir, type CompiledPolicy } from './settle/policy/load.js';
 export { policySchema, type PolicyFile } from './settle/policy/schema.js';

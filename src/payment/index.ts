@@ -7,7 +7,9 @@ import { groupCase, type CompiledScheme, type GroupResult } from '../../groupers
 import type { Fen } from '../money.js';
 import type { Pricer, PriceResult } from './price.js';
 
-export { loadPolicy, parsePolicy, policySchema, type HighBand, type Policy } from './policy.js';
+// The region's payment policy shares a few names with the patient-side benefit policy
+// (src/settle): the public API exports this side under Payment- / Hospital- names.
+export { loadPolicy as loadPaymentPolicy, parsePolicy as parsePaymentPolicy, policySchema as paymentPolicySchema, type HighBand, type Policy as PaymentPolicy } from './policy.js';
 export { Pricer, type ClassPayment, type PriceInput, type PriceNote, type PriceResult } from './price.js';
 export { OUTLIER_CLASSES, type GroupTerms, type OutlierClass, type PaymentMethod } from './types.js';
 export { CLASS_RULES } from './classes/index.js';
@@ -22,8 +24,8 @@ export {
   type Period,
   type PeriodStatement,
   type ReviewCap,
-  type SettleOptions,
-  type Settlement,
+  type SettleOptions as HospitalSettleOptions,
+  type Settlement as HospitalSettlement,
   type SettlementCase,
   type SettlementParts,
 } from './hospitals.js';
