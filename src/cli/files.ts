@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { dirname, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { FatalError } from './errors.js';
+import { FatalError, UsageError } from './errors.js';
 
 export function openInput(path: string): Readable {
   if (path === '-') return process.stdin;
@@ -18,6 +18,16 @@ export function openInput(path: string): Readable {
     throw new FatalError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+/**
+ * A companion file's path: the one given, else next to the -o file
+ * (`out.csv` → `out<suffix>`); `missing` is the usage error when neither exists.
+ */
+export function besideOutput(given: string | undefined, output: string | undefined, suffix: string, missing: string): string {
+  if (given !== undefined) return given;
+  if (output === undefined || output === '-') throw new UsageError(missing);
+  return `${output.replace(/\.csv$/i, '')}${suffix}`;
 }
 
 /** A file written under a temporary name and renamed on commit. */

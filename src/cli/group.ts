@@ -2,7 +2,7 @@
  * `drg group`: group a CSV file of cases under a scheme — one file or a
  * year of a region's cases, streamed through worker threads.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { type CaseDecoder, parseColumnMap } from '../case/decode.js';
@@ -15,8 +15,8 @@ import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/inde
 import { readManifest } from '../../groupers/chs-drg/load.js';
 import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, UsageError } from './errors.js';
-import { AtomicOutput, openInput } from './files.js';
-import { Progress } from './progress.js';
+import { AtomicOutput, besideOutput, openInput } from './files.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg group --scheme <dir|name> <cases.csv|-> [options]
 
@@ -80,12 +80,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (values.columns !== undefined) parseColumnMap(values.columns); // fail fast on a bad map
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
-  let matrixPath = values.matrix;
-  if (compareDir !== null && matrixPath === undefined) {
-    if (values.output === undefined || values.output === '-') throw new UsageError('--compare-scheme writes a migration matrix: give --matrix <file> (or -o <file>, and it goes next to it)');
-    matrixPath = `${values.output.replace(/\.csv$/i, '')}.migration.csv`;
-  }
-  if (compareDir === null && matrixPath !== undefined) throw new UsageError('--matrix needs --compare-scheme');
+  if (compareDir === null && values.matrix !== undefined) throw new UsageError('--matrix needs --compare-scheme');
+  const matrixPath = compareDir !== null ? besideOutput(values.matrix, values.output, '.migration.csv', '--compare-scheme writes a migration matrix: give --matrix <file> (or -o <file>, and it goes next to it)') : undefined;
   const qc = values.qc === true || values['qc-config'] !== undefined ? { config: values['qc-config'] !== undefined ? resolve(values['qc-config']) : null } : null;
   if (qc !== null && compareDir !== null) throw new UsageError('--qc cannot be combined with --compare-scheme (check quality with one scheme, then compare)');
   // A broken configuration stops the run here, before any work.
@@ -112,9 +108,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`drg group: note: scheme ${schemeId} has no code maps; --translate changes nothing\n`);
   }
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const showProgress = !quiet && (values.progress === true || process.stderr.isTTY === true);
-  const progress = showProgress ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   const matrixOut = matrixPath !== undefined ? new AtomicOutput(matrixPath) : undefined;

@@ -4,7 +4,6 @@
  * indices), payments by outlier class, the fund amount with its reserve held
  * back, and the year-end clearing statement. Enforces the special-review cap.
  */
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Counts } from '../bulk/job.js';
@@ -18,10 +17,10 @@ import { loadPolicy } from '../payment/policy.js';
 import { clearingCsv, periodCsv } from '../payment/statements.js';
 import { cellSignedYuan } from '../../weights/cells.js';
 import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
-import { EXIT, UsageError } from './errors.js';
-import { AtomicOutput, openInput } from './files.js';
+import { EXIT } from './errors.js';
+import { AtomicOutput, besideOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
-import { Progress } from './progress.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg hospitals --policy <policy.json> <priced.csv|-> [options]
 
@@ -90,18 +89,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   const period = oneOf<Period>(values.period, '--period', ['month', 'quarter', 'year'], 'month');
   const workers = values.workers === undefined ? 1 : parseWorkers(values.workers);
   const quiet = values.quiet === true;
-  let clearingPath = values.clearing;
-  if (clearingPath === undefined) {
-    if (values.output === undefined || values.output === '-') throw new UsageError('give --clearing <file> (or -o <file>, and the clearing statement goes next to it)');
-    clearingPath = `${values.output.replace(/\.csv$/i, '')}.clearing.csv`;
-  }
+  const clearingPath = besideOutput(values.clearing, values.output, '.clearing.csv', 'give --clearing <file> (or -o <file>, and the clearing statement goes next to it)');
   const advances = values.advances !== undefined ? loadAmounts(resolve(values.advances)) : undefined;
   const assessment = values.assessment !== undefined ? loadAmounts(resolve(values.assessment)) : undefined;
   const started = performance.now();
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const clearing = new AtomicOutput(clearingPath);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;

@@ -3,7 +3,6 @@
  * payment policy and weight table — standard, outlier class, payment, fund
  * payment — streamed through worker threads like `drg group`.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CaseDecoder } from '../case/decode.js';
 import type { Counts } from '../bulk/job.js';
@@ -18,7 +17,7 @@ import { HELP_FLAG, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAG
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
-import { Progress } from './progress.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg price --scheme <dir|name> --weights <table.csv> --policy <policy.json> <cases.csv|-> [options]
 
@@ -80,8 +79,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const schemeId = readManifest(resolveSchemeDir(scheme)).id;
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   try {

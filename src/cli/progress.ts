@@ -3,6 +3,7 @@
  * ETA (when the input size is known). Redrawn at most five times a second;
  * finished with a newline so the summary starts on its own line.
  */
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 export class Progress {
@@ -46,4 +47,14 @@ function clock(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   const r = s % 60;
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
+}
+
+/**
+ * The progress display of a command reading `source`: shown on a terminal, or
+ * with --progress, never with -q. `path` is the input file (its size gives
+ * the percentage and ETA); '-' or undefined shows rows and rows/s only.
+ */
+export function progressFor(source: Readable, path: string | undefined, flags: { readonly quiet?: boolean | undefined; readonly progress?: boolean | undefined }): Progress | undefined {
+  if (flags.quiet === true || (flags.progress !== true && process.stderr.isTTY !== true)) return undefined;
+  return new Progress(source, path === undefined || path === '-' ? undefined : statSync(path).size);
 }

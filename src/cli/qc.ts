@@ -3,7 +3,6 @@
  * CSV row per finding, a summary per hospital, streamed through worker
  * threads like `drg group`.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CaseDecoder, parseColumnMap } from '../case/decode.js';
 import type { CaseField } from '../case/schema.js';
@@ -20,7 +19,7 @@ import { HELP_FLAG, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAG
 import { EXIT } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
-import { Progress } from './progress.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg qc --scheme <dir|name> <cases.csv|-> [options]
 
@@ -91,8 +90,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   const summaryOut = values.summary !== undefined ? new AtomicOutput(values.summary) : undefined;

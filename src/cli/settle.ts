@@ -2,7 +2,7 @@
  * `drg settle`: settle a CSV file of inpatient bills under a benefit policy,
  * against the yearly ledger (an SQLite file), in input order.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BatchJob, Counts } from '../bulk/job.js';
 import { runPipeline } from '../bulk/pipeline.js';
@@ -14,7 +14,7 @@ import { loadPolicy, resolvePolicyPath } from '../settle/policy/load.js';
 import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
-import { Progress } from './progress.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg settle --policy <file|name> --ledger <file> <bills.csv|-> [options]
 
@@ -77,10 +77,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const policy = loadPolicy(policyPath);
   if (!existsSync(dirname(resolve(ledgerPath)))) throw new FatalError(`cannot open the ledger ${ledgerPath}: folder ${dirname(resolve(ledgerPath))} does not exist`);
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
   const ledger = Ledger.open(ledgerPath, { durability });
-  const showProgress = !quiet && (values.progress === true || process.stderr.isTTY === true);
-  const progress = showProgress ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   let job: SettleJob | undefined;

@@ -19,7 +19,7 @@ import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, R
 import { EXIT, FatalError, UsageError } from './errors.js';
 import { AtomicOutput, openInput } from './files.js';
 import { parseWorkers } from './group.js';
-import { Progress } from './progress.js';
+import { progressFor } from './progress.js';
 
 export const usage = `Usage: drg weights --scheme <dir|name> <history.csv|-> [options]
 
@@ -129,7 +129,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const report = values.report !== undefined ? new AtomicOutput(values.report) : undefined;
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   const source = openInput(input);
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, undefined) : undefined;
+  const progress = progressFor(source, undefined, values);
   try {
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
     const { counts, weights, groupingMs } = await weightsFromCsv({

@@ -22,7 +22,7 @@ import { readPackage } from '../../../groupers/chs-drg/load.js';
 import { onePositional, required } from '../args.js';
 import { EXIT, FatalError, UsageError } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
-import { Progress } from '../progress.js';
+import { progressFor } from '../progress.js';
 import { CASE_FILE_OPTIONS, columnsOf, parseCommand } from './common.js';
 
 export const usage = `Usage: drg dip build <history.csv|-> -o <folder> [options]
@@ -163,8 +163,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   });
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   const nowhere = new Writable({ write: (_chunk, _enc, done) => done() });
   const temp = `${target}.partial-${process.pid}`;

@@ -2,7 +2,6 @@
  * `drg dip group`: group and score every case of a CSV file under a DIP
  * directory, streamed through worker threads.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CaseDecoder } from '../../case/decode.js';
 import type { CaseField } from '../../case/schema.js';
@@ -16,7 +15,7 @@ import { onePositional, oneOf, required } from '../args.js';
 import { EXIT } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
 import { parseWorkers } from '../group.js';
-import { Progress } from '../progress.js';
+import { progressFor } from '../progress.js';
 import { CASE_FILE_OPTIONS, columnsOf, dipSummary, parseCommand, parsePointValue } from './common.js';
 
 export const usage = `Usage: drg dip group --directory <dir> <cases.csv|-> [options]
@@ -67,8 +66,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   else readDirectory(dir);
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
   try {

@@ -1,7 +1,6 @@
 /**
  * `drg dip settle`: point values and hospital settlement for a year of cases.
  */
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { CaseDecoder } from '../../case/decode.js';
@@ -20,7 +19,7 @@ import { onePositional, required } from '../args.js';
 import { EXIT, FatalError } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
 import { parseWorkers } from '../group.js';
-import { Progress } from '../progress.js';
+import { progressFor } from '../progress.js';
 import { CASE_FILE_OPTIONS, columnsOf, dipSummary, parseCommand, parsePointValue } from './common.js';
 
 export const usage = `Usage: drg dip settle --directory <dir> --policy <policy.json> <cases.csv|-> [options]
@@ -66,8 +65,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const policy = readSettlementPolicy(policyPath, basename(policyPath));
 
   const source = openInput(input);
-  const size = input === '-' ? undefined : statSync(input).size;
-  const progress = !quiet && (values.progress === true || process.stderr.isTTY === true) ? new Progress(source, size) : undefined;
+  const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const files = {
     advances: values.advances !== undefined ? new AtomicOutput(values.advances) : undefined,
