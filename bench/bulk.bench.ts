@@ -4,16 +4,21 @@
  *
  *   npm run bench:bulk                          (1M and 10M cases, 1 and 2 workers)
  *   node dist/bench/bulk.bench.js --sizes 1000000 --workers 2 --scheme chs-drg-2.0
+ *   node dist/bench/bulk.bench.js --sizes 10000000 --workers 2 --from-validation
+ *                                               (the public validation cases repeated: codes recur)
  *
  * Reports wall time (scheme loading included), cases/s and the peak RSS of
  * the whole process (all threads), as the CLI reports it with DRG_REPORT_RSS=1.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { validationDir } from '../src/paths.js';
 import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
+
+const CASE_COLUMNS = ['id', 'sex', 'age', 'age_days', 'birth_weight', 'los', 'discharge', 'diagnoses', 'procedures'];
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +26,9 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     scheme: { type: 'string', default: 'chs-drg-1.1' },
     runs: { type: 'string', default: '1' },
+    // Rows of the scheme's public validation file repeated to size (new ids), instead of drg synth:
+    // 9 columns, 2,000 distinct cases, so codes recur as in real data.
+    'from-validation': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -28,7 +36,33 @@ const workerCounts = values.workers.split(',').map(Number);
 const scheme = values.scheme;
 const runs = Number(values.runs);
 
-const ensureInput = (n: number): string => ensureSynth(scheme, n);
+const ensureInput = (n: number): string => (values['from-validation'] ? ensureRepeated(n) : ensureSynth(scheme, n));
+
+/** The public validation cases of the scheme repeated to n rows (ids made unique), written once into bench/data/. */
+function ensureRepeated(n: number): string {
+  const file = join(data, `validation-${scheme}-${n}.csv`);
+  if (existsSync(file)) return file;
+  const text = readFileSync(join(validationDir(), `${scheme}-public-2k.csv`), 'utf8');
+  const [head, ...rows] = text.split(/\r?\n/).filter((l) => l !== '');
+  const keep = CASE_COLUMNS.map((c) => head!.split(',').indexOf(c));
+  const cells = rows.map((r) => r.split(',')); // the validation files hold no quoted fields
+  const fd = openSync(file, 'w');
+  writeSync(fd, `${CASE_COLUMNS.join(',')}\n`);
+  let chunk = '';
+  for (let i = 0; i < n; i++) {
+    const c = cells[i % cells.length]!;
+    chunk += `V${i}`;
+    for (let k = 1; k < keep.length; k++) chunk += `,${c[keep[k]!]}`;
+    chunk += '\n';
+    if (chunk.length > 1 << 20) {
+      writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+  return file;
+}
 
 function runOnce(file: string, workers: number): { seconds: number; rssMb: number; rows: number } {
   const out = join(data, 'out.csv');
@@ -45,7 +79,7 @@ function runOnce(file: string, workers: number): { seconds: number; rssMb: numbe
   return { seconds, rssMb: Number(rss?.[1] ?? NaN), rows: Number(rows?.[1] ?? NaN) };
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; scheme ${scheme}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; scheme ${scheme}; input ${values['from-validation'] ? 'public validation cases, repeated' : 'drg synth --seed 1'}`);
 console.log('\n| cases | input | workers | wall time | cases/s | peak RSS |');
 console.log('|---:|---:|---:|---:|---:|---:|');
 for (const n of sizes) {

@@ -20,6 +20,7 @@ import { parseCsvText } from '../src/csv/table.js';
 import { IssueList } from '../src/errors.js';
 import { validationDir } from '../src/paths.js';
 import { groupCase, loadSchemeSync, type CompiledScheme, type GroupInput, type GroupOptions, type GroupResult } from '../groupers/chs-drg/index.js';
+import { ensureInput } from './synth-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ONLY = process.env['BENCH_SCHEMES']?.split(',');
@@ -63,6 +64,32 @@ async function hookFreeEngine(): Promise<(s: CompiledScheme, c: GroupInput, o?: 
   } finally {
     rmSync(out, { force: true });
   }
+}
+
+/** The shipped engine with counters on MDC visits and ADRG rule tests (a sibling module, as above). */
+async function countingEngine(): Promise<{ groupCase: typeof groupCase; counts: { mdcs: number; rules: number } }> {
+  const src = join(here, '../groupers/chs-drg/engine.js');
+  const text = readFileSync(src, 'utf8');
+  const counted = text
+    .replace('const mdc = mdcs[m];', 'const mdc = mdcs[m]; COUNTS.mdcs++;')
+    .replace('const matched = pass && rule.cond.test(c);', 'if (pass) COUNTS.rules++; const matched = pass && rule.cond.test(c);');
+  if (counted === text || !counted.includes('COUNTS.rules')) throw new Error('engine.js changed: the counting points were not found');
+  const out = join(here, '../groupers/chs-drg/engine.counting.bench.js');
+  writeFileSync(out, `export const COUNTS = { mdcs: 0, rules: 0 };\n${counted}`);
+  try {
+    const m = (await import(pathToFileURL(out).href)) as { groupCase: typeof groupCase; COUNTS: { mdcs: number; rules: number } };
+    return { groupCase: m.groupCase, counts: m.COUNTS };
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** Diagnosis codes of the first rows of the synthetic 1M file (drawn nearly uniformly from the scheme's lists). */
+function synthCodes(rows: number): string[] {
+  const lines = readFileSync(ensureInput('chs-drg-1.1', 1_000_000), 'utf8').split('\n', rows + 1).slice(1);
+  const codes: string[] = [];
+  for (const l of lines) for (const x of l.split(',')[7]?.split('|') ?? []) if (x !== '') codes.push(x);
+  return codes;
 }
 
 async function main(): Promise<void> {
@@ -146,6 +173,31 @@ async function main(): Promise<void> {
     }
     ratios.sort((x, y) => x - y);
     console.log(`\n2.0 time per case ÷ 1.1 time per case (median of 15 interleaved rounds): ${ratios[7]!.toFixed(3)} (range ${ratios[0]!.toFixed(3)}–${ratios[14]!.toFixed(3)}; bound 1.200)`);
+  }
+
+  // Work per case: MDCs visited and ADRG rules tested (the candidate-MDC masks at work).
+  const counting = await countingEngine();
+  console.log('\n| scheme | MDCs visited per case | ADRG rules tested per case |');
+  console.log('|---|---:|---:|');
+  for (const { name, s, cs } of loaded) {
+    counting.counts.mdcs = counting.counts.rules = 0;
+    for (const c of cs) sink += counting.groupCase(s, c).drg.length;
+    console.log(`| ${name} | ${(counting.counts.mdcs / cs.length).toFixed(2)} | ${(counting.counts.rules / cs.length).toFixed(2)} |`);
+  }
+
+  // Code look-ups on synthetic codes (most miss the CPU caches), median of 7 rounds.
+  const v = loaded.find((l) => l.name === 'chs-drg-1.1');
+  if (v !== undefined) {
+    const codes = synthCodes(300_000);
+    const table = v.s.dx;
+    const times: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const t0 = performance.now();
+      for (let k = 0; k < codes.length; k++) sink += table.lookupRange(codes[k]!, 0, codes[k]!.length);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`\nchs-drg-1.1 diagnosis look-up: ${((times[3]! * 1e6) / codes.length).toFixed(0)} ns each (${codes.length.toLocaleString('en-US')} codes of 300,000 synthetic rows, median of 7 rounds)`);
   }
   if (sink < 0) console.log(sink);
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
