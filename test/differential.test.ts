@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupCase, type GroupInput } from '../groupers/chs-drg/index.js';
+import { addCode, groupCase, groupPrepared, resultSlot, type CompiledScheme, type GroupInput } from '../groupers/chs-drg/index.js';
 import { readPackage, type SchemePackage } from '../groupers/chs-drg/load.js';
 import { referenceGrouper } from '../groupers/chs-drg/reference.js';
 import { resolveSchemeDir } from '../src/paths.js';
@@ -55,6 +55,16 @@ const agree = (s: ReturnType<typeof scheme>, ref: ReturnType<typeof referenceGro
   return { engine: [g.status, g.mdc, g.adrg, g.drg], reference: [r.status, r.mdc, r.adrg, r.drg] };
 };
 
+/** Put a case into the scheme's context as a bulk reader does (codes looked up one by one, empty items skipped). */
+function prepare(s: CompiledScheme, c: GroupInput): void {
+  const px = c.procedures ?? [];
+  s.ctx.reset(c.diagnoses.length, px.length);
+  s.ctx.setNumbers(c);
+  for (const [codes, table, field] of [[c.diagnoses, s.dx, 'diagnoses'], [px, s.px, 'procedures']] as const) {
+    for (const code of codes) if (code.trim() !== '') addCode(s.ctx, table, undefined, table.lookup(code), code, field);
+  }
+}
+
 describe.each(['chs-drg-1.1', 'qingdao-2023', 'chs-drg-1.0', 'chs-drg-2.0', MINI, MINI2])('compiled engine = reference evaluator: %s', (name) => {
   const fixture = name === MINI || name === MINI2;
   if (!fixture) requireShared();
@@ -77,6 +87,21 @@ describe.each(['chs-drg-1.1', 'qingdao-2023', 'chs-drg-1.0', 'chs-drg-2.0', MINI
     expect(seen.get('ungroupable')).toBeGreaterThan(30);
     expect(seen.get('invalid')).toBeGreaterThan(30);
     if (name === 'chs-drg-2.0' || name === MINI2) expect(seen.get('ambiguous')).toBeGreaterThan(30);
+  });
+
+  it('a result slot reused case after case holds what a fresh result would', () => {
+    // Bulk readers pass one slot to groupPrepared for every case; nothing of the previous case may stay in it.
+    const slot = resultSlot();
+    fc.assert(
+      fc.property(arbCase(pools(pkg)), arbCase(pools(pkg)), (a, b) => {
+        for (const c of [a, b]) {
+          const fresh = groupCase(s, c);
+          prepare(s, c);
+          expect(groupPrepared(s, s.ctx, c.id ?? '', false, slot)).toEqual(fresh);
+        }
+      }),
+      { numRuns: 300, seed: 7 },
+    );
   });
 
   if (!fixture) {

@@ -8,6 +8,8 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
 import { parseBatch, splitQuoteFree } from '../src/io/rows.js';
+import { ByteWriter } from '../src/io/bytes.js';
+import { csvField } from '../src/io/csv.js';
 
 /** Records with their first line, from batches. */
 function records(batches: RecordBatch[]): { line: number; text: string }[] {
@@ -156,6 +158,23 @@ describe('parseBatch', () => {
         expect(splitQuoteFree(t, nl)).toEqual(papa);
       }),
       { numRuns: 1000, seed: 11 },
+    );
+  });
+});
+
+describe('ByteWriter', () => {
+  it('writes a field as the UTF-8 of csvField, for plain, special, non-ASCII and long text', () => {
+    const text = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'Z', '9', '.', ' ', ',', '"', '\n', '\r', '|', '病', 'é', '\u3000') }), fc.string(), fc.string({ minLength: 60, maxLength: 90 }));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 6 }), (fields) => {
+        const w = new ByteWriter(4); // tiny, so writes also grow the buffer
+        for (const f of fields) {
+          w.field(f);
+          w.byte(44);
+        }
+        expect(Buffer.from(w.take()).toString('utf8')).toBe(fields.map((f) => `${csvField(f)},`).join(''));
+      }),
+      { numRuns: 500, seed: 3 },
     );
   });
 });

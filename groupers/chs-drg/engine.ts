@@ -60,14 +60,14 @@ export function groupCase(s: CompiledScheme, input: GroupInput, options?: GroupO
  * numbers set). The bulk reader fills the context straight from CSV text and
  * calls this; {@link groupCase} is the same for case objects.
  */
-export function groupPrepared(s: CompiledScheme, c: CaseContext, id: string, trace: boolean): GroupResult {
+export function groupPrepared(s: CompiledScheme, c: CaseContext, id: string, trace: boolean, into?: ResultSlot): GroupResult {
   const rec = trace ? new TraceRecorder() : null;
   if (rec !== null) recordInput(rec, c, s);
 
   const rules = s.rules;
   const invalid = rules.checkPatient(c);
   if (rec !== null) rec.add({ kind: 'check', name: 'patient information', ok: invalid === null, says: invalid === null ? describePatient(c) : invalid.map((n) => n.message).join('; ') });
-  if (invalid !== null) return finish(s, c, id, 'invalid', invalid, rec);
+  if (invalid !== null) return finish(s, c, id, 'invalid', invalid, rec, into);
 
   const codeProblem = rules.checkCodes(c, s);
   if (c.nPx > 0 && c.px[0] === EMPTY_SLOT) {
@@ -76,9 +76,9 @@ export function groupPrepared(s: CompiledScheme, c: CaseContext, id: string, tra
   if (rec !== null && s.semantics !== 'chs-drg-1') {
     rec.add({ kind: 'check', name: 'code checks', ok: codeProblem === null, says: codeProblem === null ? (c.nPx > 0 && c.px[0] === EMPTY_SLOT ? `principal procedure ${c.pxRaw[0]!} is not allowed as principal: slot emptied` : '') : codeProblem.map((n) => n.message).join('; ') });
   }
-  if (codeProblem !== null) return finish(s, c, id, 'ungroupable', codeProblem, rec);
+  if (codeProblem !== null) return finish(s, c, id, 'ungroupable', codeProblem, rec, into);
 
-  return finish(s, c, id, select(s, c, rules, rec), NONE, rec);
+  return finish(s, c, id, select(s, c, rules, rec), NONE, rec, into);
 }
 
 /**
@@ -174,8 +174,8 @@ function anyCandidates(c: CaseContext, cands: MdcCandidates): number {
   return m;
 }
 
-/** Build the result object from where selection ended. */
-function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStatus, reasons: readonly Note[], rec: TraceRecorder | null): GroupResult {
+/** Build the result object from where selection ended (in `into` when given, else a new one). */
+function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStatus, reasons: readonly Note[], rec: TraceRecorder | null, into: ResultSlot | undefined): GroupResult {
   const mdc = c.mdc;
   const rule = c.rule;
   const split = c.split;
@@ -214,20 +214,32 @@ function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStat
     ];
   }
   const trace = rec === null ? undefined : (rec.add({ kind: 'result', status, drg, says: resultSentence(status, mdc?.mdc ?? null, adrg, drg, drgName, reasons, ccLevel, ccDx) }), rec.steps);
-  return {
-    id,
-    status,
-    mdc: status === 'invalid' ? null : (mdc?.mdc ?? null),
-    adrg,
-    drg,
-    drgName,
-    ccLevel,
-    ccDx,
-    reasons,
-    warnings: c.warnings ?? NONE,
-    translations: c.translations ?? NONE,
-    trace,
-  };
+  const out = into ?? resultSlot();
+  out.id = id;
+  out.status = status;
+  out.mdc = status === 'invalid' ? null : (mdc?.mdc ?? null);
+  out.adrg = adrg;
+  out.drg = drg;
+  out.drgName = drgName;
+  out.ccLevel = ccLevel;
+  out.ccDx = ccDx;
+  out.reasons = reasons;
+  out.warnings = c.warnings ?? NONE;
+  out.translations = c.translations ?? NONE;
+  out.trace = trace;
+  return out;
+}
+
+/** A result object to be filled by {@link groupPrepared}. */
+export type ResultSlot = { -readonly [K in keyof GroupResult]: GroupResult[K] };
+
+/**
+ * A blank result. Bulk readers that write each result out before grouping
+ * the next case pass one to {@link groupPrepared} to be overwritten every
+ * time, instead of allocating a result per case.
+ */
+export function resultSlot(): ResultSlot {
+  return { id: '', status: 'invalid', mdc: null, adrg: null, drg: NO_DRG, drgName: '', ccLevel: 'none', ccDx: null, reasons: NONE, warnings: NONE, translations: NONE, trace: undefined };
 }
 
 /** Intern a list of code strings into the context (empty items are ignored). */

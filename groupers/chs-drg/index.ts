@@ -30,7 +30,7 @@ export function explain(s: CompiledScheme, input: GroupInput, options: Pick<Grou
   return { result, text: formatTrace(result.trace ?? []) };
 }
 
-export { addCode, groupCase, groupPrepared, type GroupInput, type GroupOptions } from './engine.js';
+export { addCode, groupCase, groupPrepared, resultSlot, type GroupInput, type GroupOptions, type ResultSlot } from './engine.js';
 export { whatIf, type WhatIf, type WhatIfAlternative } from './whatif.js';
 export { formatTrace, type TraceStep } from './trace.js';
 export type { Explanation } from './predicates/types.js';

@@ -50,7 +50,24 @@ export class ByteWriter {
 
   /** Any text, as a CSV field (quoted when it holds a comma, quote or line break). */
   field(s: string): void {
-    if (s === '') return;
+    const len = s.length;
+    if (len === 0) return;
+    // The common field (an id, a code list) is short plain ASCII: copy its units, no regex, no encoder call.
+    if (len <= 64) {
+      this.room(len);
+      const buf = this.buf;
+      const n = this.n;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 127 || c === 34 || c === 44 || c === 10 || c === 13) break;
+        buf[n + i] = c;
+      }
+      if (i === len) {
+        this.n = n + len;
+        return;
+      }
+    }
     const text = NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     this.room(text.length * 3);
     this.n += encoder.encodeInto(text, this.buf.subarray(this.n)).written;

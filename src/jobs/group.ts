@@ -15,7 +15,7 @@ import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
-import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader } from './group-fast.js';
 import { visitLines } from '../io/lines.js';
 import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
@@ -106,6 +106,9 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
   private readonly qc: GroupQc | null;
   /** CSV output is written as bytes (see io/bytes.ts); reused across batches. */
   private readonly bytes = new ByteWriter(1 << 20);
+  /** The fused path's results, overwritten case after case (each is written out before the next is grouped). */
+  private readonly slot = resultSlot();
+  private readonly cmpSlot = resultSlot();
 
   /**
    * Schemes already loaded in this thread may be passed in; otherwise they are
@@ -189,11 +192,11 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
       fused.each(batch, spec.newline, {
         clean: (line, id) => {
           fused.fillContext(this.scheme, this.scheme.ctx, spec.translate);
-          const r = groupPrepared(this.scheme, this.scheme.ctx, id, spec.trace);
+          const r = groupPrepared(this.scheme, this.scheme.ctx, id, spec.trace, this.slot);
           let cmp: GroupResult | null = null;
           if (this.compare !== null) {
             fused.fillContext(this.compare, this.compare.ctx, spec.translate);
-            cmp = groupPrepared(this.compare, this.compare.ctx, id, spec.trace);
+            cmp = groupPrepared(this.compare, this.compare.ctx, id, spec.trace, this.cmpSlot);
           }
           emit(line, r, cmp);
         },

@@ -24,17 +24,7 @@ export const chsDrg20: SemanticsRules = {
     if (!(c.sex === c.sex && c.sex !== 1 && c.sex !== 2) && !(c.age < 0) && !(c.age_days < 0) && !(c.los < 0) && !(c.birth_weight < 1) && !(c.age_days === c.age_days && c.age === c.age && c.age !== 0)) {
       return null;
     }
-    let out: Note[] | null = null;
-    const add = (n: Note) => (out ??= []).push(n);
-    if (c.sex === c.sex && c.sex !== 1 && c.sex !== 2) add({ code: 'sex.invalid', field: 'sex', message: `sex is ${c.sex}: it must be 1 (male), 2 (female) or left empty` });
-    if (c.age < 0) add({ code: 'age.negative', field: 'age', message: `age is ${c.age}: it cannot be negative` });
-    if (c.age_days < 0) add({ code: 'age_days.negative', field: 'age_days', message: `age_days is ${c.age_days}: it cannot be negative` });
-    if (c.los < 0) add({ code: 'los.negative', field: 'los', message: `los is ${c.los}: it cannot be negative` });
-    if (c.birth_weight < 1) add({ code: 'birth_weight.invalid', field: 'birth_weight', message: `birth_weight is ${c.birth_weight}: it must be at least 1 gram` });
-    if (c.age_days === c.age_days && c.age === c.age && c.age !== 0) {
-      add({ code: 'age_days.unexpected', field: 'age_days', message: `age_days is given (${c.age_days}) while age is ${c.age}: age_days is only for age 0` });
-    }
-    return out;
+    return patientNotes20(c);
   },
 
   checkCodes(c: CaseContext, s: CompiledScheme): Note[] | null {
@@ -64,3 +54,18 @@ export const chsDrg20: SemanticsRules = {
 
   ambiguousQy: true,
 };
+
+/** The notes of a case that breaks some rule (kept apart so the common case allocates no closure context). */
+function patientNotes20(c: CaseContext): Note[] | null {
+  let out: Note[] | null = null;
+  const add = (n: Note) => (out ??= []).push(n);
+  if (c.sex === c.sex && c.sex !== 1 && c.sex !== 2) add({ code: 'sex.invalid', field: 'sex', message: `sex is ${c.sex}: it must be 1 (male), 2 (female) or left empty` });
+  if (c.age < 0) add({ code: 'age.negative', field: 'age', message: `age is ${c.age}: it cannot be negative` });
+  if (c.age_days < 0) add({ code: 'age_days.negative', field: 'age_days', message: `age_days is ${c.age_days}: it cannot be negative` });
+  if (c.los < 0) add({ code: 'los.negative', field: 'los', message: `los is ${c.los}: it cannot be negative` });
+  if (c.birth_weight < 1) add({ code: 'birth_weight.invalid', field: 'birth_weight', message: `birth_weight is ${c.birth_weight}: it must be at least 1 gram` });
+  if (c.age_days === c.age_days && c.age === c.age && c.age !== 0) {
+    add({ code: 'age_days.unexpected', field: 'age_days', message: `age_days is given (${c.age_days}) while age is ${c.age}: age_days is only for age 0` });
+  }
+  return out;
+}
