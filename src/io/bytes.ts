@@ -99,6 +99,11 @@ export class ByteWriter {
     this.n += b.length;
   }
 
+  /** A copy of the bytes written from position `from` on (e.g. a run of cells to reuse with {@link raw}). */
+  copy(from: number): Uint8Array {
+    return this.buf.slice(from, this.n);
+  }
+
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.n);

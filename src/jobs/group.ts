@@ -109,6 +109,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
   /** The fused path's results, overwritten case after case (each is written out before the next is grouped). */
   private readonly slot = resultSlot();
   private readonly cmpSlot = resultSlot();
+  private readonly cells = new GroupCellsMemo();
 
   /**
    * Schemes already loaded in this thread may be passed in; otherwise they are
@@ -214,7 +215,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     const w = this.bytes;
     w.field(r.id);
     w.byte(44);
-    groupCells(w, r);
+    this.cells.write(w, r);
     w.byte(44);
     if (r.reasons.length + r.warnings.length > 0) {
       w.field(codes(r.reasons));
@@ -267,6 +268,13 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
 
 /** status,mdc,adrg,drg,drg_name,cc_level,cc_dx of a result as CSV bytes (all but the name are plain codes). */
 function groupCells(w: ByteWriter, r: GroupResult): void {
+  groupHeadCells(w, r);
+  w.byte(44);
+  if (r.ccDx !== null) w.ascii(r.ccDx);
+}
+
+/** status,mdc,adrg,drg,drg_name,cc_level of a result: what one DRG's results share. */
+function groupHeadCells(w: ByteWriter, r: GroupResult): void {
   w.ascii(r.status);
   w.byte(44);
   if (r.mdc !== null) w.ascii(r.mdc);
@@ -278,8 +286,38 @@ function groupCells(w: ByteWriter, r: GroupResult): void {
   w.recurring(r.drgName);
   w.byte(44);
   if (r.ccLevel !== 'none') w.ascii(r.ccLevel);
-  w.byte(44);
-  if (r.ccDx !== null) w.ascii(r.ccDx);
+}
+
+interface HeadBytes {
+  readonly status: string;
+  readonly mdc: string | null;
+  readonly adrg: string | null;
+  readonly drgName: string;
+  readonly ccLevel: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The CSV bytes of {@link groupCells} for the results of one DRG, encoded
+ * once: the cells before cc_dx repeat case after case (a DRG has one MDC,
+ * ADRG and name), so a row copies them as one run of bytes. An entry is kept
+ * per DRG code and replaced when a result of that code differs in any cell.
+ */
+class GroupCellsMemo {
+  private readonly byDrg = new Map<string, HeadBytes>();
+
+  write(w: ByteWriter, r: GroupResult): void {
+    const e = this.byDrg.get(r.drg);
+    if (e !== undefined && e.status === r.status && e.mdc === r.mdc && e.adrg === r.adrg && e.drgName === r.drgName && e.ccLevel === r.ccLevel) {
+      w.raw(e.bytes);
+    } else {
+      const from = w.length;
+      groupHeadCells(w, r);
+      this.byDrg.set(r.drg, { status: r.status, mdc: r.mdc, adrg: r.adrg, drgName: r.drgName, ccLevel: r.ccLevel, bytes: w.copy(from) });
+    }
+    w.byte(44);
+    if (r.ccDx !== null) w.ascii(r.ccDx);
+  }
 }
 
 /** The result for a row that could not be grouped because its data is unusable. */
