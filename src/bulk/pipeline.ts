@@ -133,7 +133,10 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
       // far past the live set, which bounds the process RSS whatever the input size.
       const heapMb = Number(process.env['DRG_WORKER_HEAP_MB'] ?? o.workerHeapMb ?? 0);
       const resourceLimits = heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : {};
-      pool = new Piscina({ filename: workerFile(), workerData: { spec }, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits });
+      // Two tasks per worker: a worker finishing a batch finds the next one already in its
+      // port, instead of waiting for this thread (busy reading and writing, and sharing the
+      // cores with the workers) to be scheduled and post it.
+      pool = new Piscina({ filename: workerFile(), workerData: { spec }, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 2, idleTimeout: 60_000, resourceLimits });
       return;
     }
     // A standalone copy of the bytes, whose buffer is transferred (not cloned) to the worker.
