@@ -51,6 +51,19 @@ export class ByteWriter {
   /** Any text, as a CSV field (quoted when it holds a comma, quote or line break). */
   field(s: string): void {
     if (s === '') return;
+    // Short plain ASCII (ids, codes): copied as it is, without a regex, an encoder call or a view.
+    const len = s.length;
+    if (len <= 32) {
+      this.room(len);
+      const buf = this.buf;
+      const n = this.n;
+      let i = 0;
+      for (let c = 0; i < len && (c = s.charCodeAt(i)) < 128 && c !== 34 && c !== 44 && c !== 10 && c !== 13; i++) buf[n + i] = c;
+      if (i === len) {
+        this.n = n + len;
+        return;
+      }
+    }
     const text = NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     this.room(text.length * 3);
     this.n += encoder.encodeInto(text, this.buf.subarray(this.n)).written;

@@ -347,21 +347,26 @@ export class DipGroupJob implements BatchJob {
     // Hot path: a grouped case written straight to bytes, with the same cells as oneDetailed gives.
     const g = d.groups[m.group]!;
     const notes = this.notes;
-    notes.length = 0;
-    const s = this.scorer.scoreFast(g, this.input, cost, notes);
+    if (notes.length !== 0) notes.length = 0;
+    const scorer = this.scorer;
+    const pid = scorer.profileId(g, this.input, notes);
     counts[C.grouped]!++;
     counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
-    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     const w = this.bytes;
     w.field(id);
     // The cells from status to base_score depend only on the profile and the match kind, and
     // a normal case's score, deviation and payment on the profile: each is encoded once.
-    const slot = s.profileId * MATCH_KINDS.length + MATCH_INDEX[m.match!];
+    const slot = pid * MATCH_KINDS.length + MATCH_INDEX[m.match!];
+    if (notes.length === 0 && this.sink === null && scorer.isNormal(pid, cost)) {
+      // The commonest row: everything after the id is one cached byte string; the profile itself is not read.
+      counts[C.normal]!++;
+      w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
+      return;
+    }
+    const s = scorer.scoreProfile(pid, cost, notes);
+    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     if (s.deviation === 'normal' && notes.length === 0) {
-      // The commonest row: everything after the id is one cached byte string.
-      let whole = this.normalRows[slot];
-      if (whole === undefined) whole = this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, m.match!, s)}${s.scoreText},normal,${s.paymentText},,,\n`);
-      w.raw(whole);
+      w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
     } else {
       let head = this.heads[slot];
       if (head === undefined) head = this.heads[grow(this.heads, slot)] = ENCODER.encode(this.headText(g, m.match!, s));
@@ -383,6 +388,12 @@ export class DipGroupJob implements BatchJob {
       }
     }
     if (c !== null) this.sink?.scored({ case: c, cells: this.cells, line, group: g.code, units: s.units, deviation: s.deviation, standard: s.standardFen });
+  }
+
+  /** Everything after the id of a normal case's row without warnings (which depends only on the profile and match kind), encoded once. */
+  private normalRow(slot: number, g: CompiledGroup, match: MatchKind, pid: number, cost: number | null): Uint8Array {
+    const s = this.scorer.scoreProfile(pid, cost, null);
+    return (this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
   }
 
   /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */

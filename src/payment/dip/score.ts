@@ -146,9 +146,8 @@ export interface ScoreRow {
 }
 
 export class DipScorer {
-  private readonly memo = new Map<number, Profile>();
-  /** The memo as an array indexed by key, when the key space is small enough (an array read beats a Map look-up). */
-  private readonly dense: (Profile | undefined)[] | null;
+  /** Profile id per memo key (group × slots), when the key space is too large for {@link denseIds}. */
+  private readonly memo = new Map<number, number>();
   /** Distinct adjustment slot combinations (the key is group × this + slots). */
   private readonly slotSpace: number;
   /** Coefficient per slot combination. */
@@ -156,8 +155,15 @@ export class DipScorer {
   /** Per rule: its slope as a double (the same for every profile). */
   private readonly slopes: readonly number[];
   private readonly adjust: readonly CompiledAdjustment[];
-  /** Per group (lazily): each adjustment's fixed value for the group, or null when it depends on the case. */
-  private readonly fixed: ((Adjustment | null)[] | undefined)[];
+  /** Per group × adjustment (flat, filled up front): the adjustment's fixed value for the group, or null when it depends on the case. */
+  private readonly fixed: (Adjustment | null)[];
+  /** Profiles by id (the memo's values in the order made). */
+  private readonly profiles: Profile[] = [];
+  /** Per memo key, when the key space is dense: the profile id, or -1 before it is made. */
+  private readonly denseIds: Int32Array | null;
+  /** Per profile id: its normal cost range (fen), read by {@link isNormal} without touching the profile object. */
+  private normalLo = new Float64Array(1024);
+  private normalHi = new Float64Array(1024);
   private readonly subtypeAt = ADJUSTMENTS.findIndex((a) => a.name === 'subtype');
   private readonly hospitalAt = ADJUSTMENTS.findIndex((a) => a.name === 'hospital');
   readonly decimals: number;
@@ -181,12 +187,11 @@ export class DipScorer {
     pointValue?: Decimal.Value,
   ) {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
-    // Filled up front: assigning far past the end of an empty array would make it a slow dictionary.
-    this.fixed = new Array<(Adjustment | null)[] | undefined>(d.groups.length).fill(undefined);
+    this.fixed = d.groups.flatMap((g) => this.adjust.map((a) => a.fixed(g)));
     this.slotSpace = this.adjust.reduce((k, a) => k * a.slots, 1);
     this.slopes = DEVIATION_RULES.map((rule) => rule.slope(d.deviation).toNumber());
     const keys = this.slotSpace * Math.max(1, d.groups.length);
-    this.dense = keys <= 1 << 22 ? new Array<Profile | undefined>(keys).fill(undefined) : null;
+    this.denseIds = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : null;
     this.decimals = d.params.case_score_decimals;
     this.fenPerPoint = new Decimal(pointValue ?? d.pointValue).times(100);
     this.fpp = scaled(this.fenPerPoint);
@@ -231,27 +236,37 @@ export class DipScorer {
     return score.times(new Decimal(10).pow(this.decimals)).toNumber();
   }
 
-  /** Apply the adjustments to a case (into `current`) and return the memoised profile. */
-  private profile(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): Profile {
+  /**
+   * Apply the adjustments to a case (into `current`, warnings to `notes` when
+   * given) and return the id of its memoised profile: then {@link isNormal}
+   * and {@link scoreProfile}.
+   */
+  profileId(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
     let slots = 0;
     const cur = this.current;
-    let fixed = this.fixed[g.index];
-    if (fixed === undefined) fixed = this.fixed[g.index] = this.adjust.map((a) => a.fixed(g));
-    for (let i = 0; i < this.adjust.length; i++) {
+    const n = this.adjust.length;
+    const base = g.index * n;
+    for (let i = 0; i < n; i++) {
       const a = this.adjust[i]!;
-      const r = fixed[i] ?? a.apply(g, c);
+      const r = this.fixed[base + i] ?? a.apply(g, c);
       cur[i] = r;
       if (notes !== null && r.note !== undefined) notes.push(r.note);
       slots = slots * a.slots + r.slot;
     }
     const key = g.index * this.slotSpace + slots;
-    let p = this.dense !== null ? this.dense[key] : this.memo.get(key);
-    if (p === undefined) {
-      p = this.makeProfile(g, cur, slots);
-      this.memo.set(key, p);
-      if (this.dense !== null) this.dense[key] = p;
+    const dense = this.denseIds;
+    let id = dense !== null ? dense[key]! : (this.memo.get(key) ?? -1);
+    if (id < 0) {
+      id = this.makeProfile(g, cur, slots).id;
+      if (dense !== null) dense[key] = id;
+      else this.memo.set(key, id);
     }
-    return p;
+    return id;
+  }
+
+  /** True when a cost (fen) is usable and within the normal range of a profile: the case is normal. */
+  isNormal(id: number, cost: number | null): boolean {
+    return cost !== null && cost >= 0 && cost >= this.normalLo[id]! && cost <= this.normalHi[id]!;
   }
 
   private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): Profile {
@@ -281,8 +296,19 @@ export class DipScorer {
     }
     const a = scaled(adjusted);
     const normalUnits = Number(divRound(a.n * pow10(this.decimals), pow10(a.e)));
-    return {
-      id: this.memo.size,
+    const id = this.profiles.length;
+    if (id === this.normalLo.length) {
+      const lo = new Float64Array(id * 2);
+      const hi = new Float64Array(id * 2);
+      lo.set(this.normalLo);
+      hi.set(this.normalHi);
+      this.normalLo = lo;
+      this.normalHi = hi;
+    }
+    this.normalLo[id] = normalMin;
+    this.normalHi[id] = normalMax;
+    const p: Profile = {
+      id,
       group: g,
       coefficient,
       standardFen: roundFen(standard),
@@ -295,6 +321,8 @@ export class DipScorer {
       intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
       exact: undefined,
     };
+    this.profiles.push(p);
+    return p;
   }
 
   /** The decimal and integer forms of a profile (made once, when first needed). */
@@ -328,7 +356,12 @@ export class DipScorer {
    * to `notes` when given.
    */
   scoreFast(g: CompiledGroup, c: AdjustInput, cost: number | null, notes: DipNote[] | null): ScoreRow {
-    const p = this.profile(g, c, notes);
+    return this.scoreProfile(this.profileId(g, c, notes), cost, notes);
+  }
+
+  /** {@link scoreFast} for a case whose adjustments {@link profileId} has just applied. */
+  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null): ScoreRow {
+    const p = this.profiles[id]!;
     this.last = p;
     const row = this.row;
     row.profileId = p.id;
