@@ -117,6 +117,30 @@ interface Profile {
 interface Coefficient {
   readonly value: Decimal;
   readonly text: string;
+  readonly scaled: Scaled;
+}
+
+/** The cost-independent numbers of a profile. */
+interface ProfileNumbers {
+  /** Standard cost rounded to whole fen. */
+  readonly standardFen: number;
+  readonly bounds: readonly number[];
+  readonly normalUnits: number;
+  readonly intercepts: readonly number[];
+}
+
+/** decimal.js keeps 20 significant digits: a product below 10^20 in magnitude is exact there. */
+const DECIMAL_LIMIT = 10n ** 20n;
+const fitsDecimal = (n: bigint): boolean => n < DECIMAL_LIMIT && -n < DECIMAL_LIMIT;
+
+/** ⌊n / d⌋ and ⌈n / d⌉ for d > 0. */
+function floorDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n < 0n ? q - 1n : q;
+}
+function ceilDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n > 0n ? q + 1n : q;
 }
 
 /** The decimal and integer forms, made only when needed: traces, and the rare deviation case floating point cannot decide. */
@@ -152,6 +176,11 @@ export class DipScorer {
   private readonly slotSpace: number;
   /** Coefficient per slot combination. */
   private readonly coefficients = new Map<number, Coefficient>();
+  /** Per rule: its threshold and intercept, scaled. */
+  private readonly thresholds: readonly Scaled[];
+  private readonly interceptsScaled: readonly Scaled[];
+  /** Per group (lazily): its score, scaled. */
+  private readonly groupScores: (Scaled | undefined)[];
   /** Per rule: its slope as a double (the same for every profile). */
   private readonly slopes: readonly number[];
   private readonly adjust: readonly CompiledAdjustment[];
@@ -190,6 +219,9 @@ export class DipScorer {
     this.fixed = d.groups.flatMap((g) => this.adjust.map((a) => a.fixed(g)));
     this.slotSpace = this.adjust.reduce((k, a) => k * a.slots, 1);
     this.slopes = DEVIATION_RULES.map((rule) => rule.slope(d.deviation).toNumber());
+    this.thresholds = DEVIATION_RULES.map((rule) => scaled(rule.threshold(d.deviation)));
+    this.interceptsScaled = DEVIATION_RULES.map((rule) => scaled(rule.intercept(d.deviation)));
+    this.groupScores = new Array<Scaled | undefined>(d.groups.length).fill(undefined);
     const keys = this.slotSpace * Math.max(1, d.groups.length);
     this.denseIds = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : null;
     this.decimals = d.params.case_score_decimals;
@@ -273,29 +305,16 @@ export class DipScorer {
     let coefficient = this.coefficients.get(slots);
     if (coefficient === undefined) {
       const value = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
-      coefficient = { value, text: value.toFixed() };
+      coefficient = { value, text: value.toFixed(), scaled: scaled(value) };
       this.coefficients.set(slots, coefficient);
     }
-    const adjusted = g.score.times(coefficient.value);
-    const standard = adjusted.times(this.fenPerPoint);
-    const t = this.d.deviation;
-    const bounds: number[] = [];
+    const { standardFen, bounds, normalUnits, intercepts } = this.numbersScaled(g, coefficient) ?? this.numbersDecimal(g, coefficient);
     let normalMin = -Infinity;
     let normalMax = Infinity;
-    for (const rule of DEVIATION_RULES) {
-      if (standard.isZero()) {
-        bounds.push(rule.side === 'below' ? -Infinity : Infinity);
-        continue;
-      }
-      // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
-      const x = rule.threshold(t).times(standard);
-      const bound = (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
-      bounds.push(bound);
-      if (rule.side === 'below') normalMin = Math.max(normalMin, bound);
-      else normalMax = Math.min(normalMax, bound);
-    }
-    const a = scaled(adjusted);
-    const normalUnits = Number(divRound(a.n * pow10(this.decimals), pow10(a.e)));
+    DEVIATION_RULES.forEach((rule, i) => {
+      if (rule.side === 'below') normalMin = Math.max(normalMin, bounds[i]!);
+      else normalMax = Math.min(normalMax, bounds[i]!);
+    });
     const id = this.profiles.length;
     if (id === this.normalLo.length) {
       const lo = new Float64Array(id * 2);
@@ -311,18 +330,66 @@ export class DipScorer {
       id,
       group: g,
       coefficient,
-      standardFen: roundFen(standard),
+      standardFen,
       bounds,
       normalMin,
       normalMax,
       normalUnits,
       normalText: unitsText(normalUnits, this.decimals),
       normalPaymentText: formatYuan(this.paymentOf(BigInt(normalUnits))),
-      intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
+      intercepts,
       exact: undefined,
     };
     this.profiles.push(p);
     return p;
+  }
+
+  /** A profile's numbers with decimal.js (any size). */
+  private numbersDecimal(g: CompiledGroup, coefficient: Coefficient): ProfileNumbers {
+    const adjusted = g.score.times(coefficient.value);
+    const standard = adjusted.times(this.fenPerPoint);
+    const t = this.d.deviation;
+    const a = scaled(adjusted);
+    return {
+      standardFen: roundFen(standard),
+      // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
+      bounds: DEVIATION_RULES.map((rule) => {
+        if (standard.isZero()) return rule.side === 'below' ? -Infinity : Infinity;
+        const x = rule.threshold(t).times(standard);
+        return (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
+      }),
+      normalUnits: Number(divRound(a.n * pow10(this.decimals), pow10(a.e))),
+      intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
+    };
+  }
+
+  /**
+   * The same numbers in scaled BigInts, a few times faster (a run makes tens of
+   * thousands of profiles); null when a product has more digits than
+   * decimal.js keeps (20 significant), where it would round and the two could differ.
+   */
+  private numbersScaled(g: CompiledGroup, coefficient: Coefficient): ProfileNumbers | null {
+    const s = (this.groupScores[g.index] ??= scaled(g.score));
+    const k = coefficient.scaled;
+    const an = s.n * k.n;
+    const ae = s.e + k.e;
+    const sn = an * this.fpp.n;
+    const se = ae + this.fpp.e;
+    if (!fitsDecimal(an) || !fitsDecimal(sn)) return null;
+    const bounds: number[] = [];
+    const intercepts: number[] = [];
+    for (let i = 0; i < DEVIATION_RULES.length; i++) {
+      const th = this.thresholds[i]!;
+      const ic = this.interceptsScaled[i]!;
+      const x = th.n * sn;
+      const y = an * ic.n;
+      if (!fitsDecimal(x) || !fitsDecimal(y)) return null;
+      const below = DEVIATION_RULES[i]!.side === 'below';
+      bounds.push(sn === 0n ? (below ? -Infinity : Infinity) : Number(below ? ceilDiv(x, pow10(th.e + se)) : floorDiv(x, pow10(th.e + se))));
+      // Decimal text → number is correctly rounded, as decimal.js's toNumber.
+      intercepts.push(Number(`${y}e-${ae + ic.e}`));
+    }
+    return { standardFen: Number(divRound(sn, pow10(se))), bounds, normalUnits: Number(divRound(an * pow10(this.decimals), pow10(ae))), intercepts };
   }
 
   /** The decimal and integer forms of a profile (made once, when first needed). */
