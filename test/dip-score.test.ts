@@ -169,6 +169,24 @@ describe('exact arithmetic', () => {
     );
   });
 
+  it('by memo key, a case is normal exactly when the full scorer says so (a key whose profile is not made yet says no)', () => {
+    const scorer = new DipScorer(d);
+    fc.assert(
+      fc.property(fc.nat(d.groups.length - 1), fc.constantFrom(null, 1, 2, 3, 7), fc.option(fc.integer({ min: -1000, max: 5_000_000 })), (gi, level, cost) => {
+        const g = d.groups[gi]!;
+        const c = { age: 40, ageDays: null, los: 5, discharge: 1, icuDays: null, hospitalLevel: level, secondary: [] };
+        const key = scorer.keyOf(g, c, null);
+        const made = scorer.isNormalKey(key, cost);
+        const row = { ...scorer.scoreProfile(scorer.idOfKey(g, key), cost, null) };
+        const expected = row.deviation === 'normal';
+        if (made) expect(expected).toBe(true);
+        expect(scorer.isNormalKey(key, cost)).toBe(expected);
+        expect({ ...scorer.scoreFast(g, c, cost, null) }).toEqual(row);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('decides scores exactly on a half-way point (the floating-point shortcut steps aside)', () => {
     // Low deviation at 3 decimals: 200 × 5,005 / 2,000,000 = 0.5005 exactly → 0.501 (half up);
     // in binary floating point 0.5005 × 1000 is 500.49999999999994, which plain rounding gets wrong.

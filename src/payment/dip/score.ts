@@ -190,9 +190,8 @@ export class DipScorer {
   private readonly profiles: Profile[] = [];
   /** Per memo key, when the key space is dense: the profile id, or -1 before it is made. */
   private readonly denseIds: Int32Array | null;
-  /** Per profile id: its normal cost range (fen), read by {@link isNormal} without touching the profile object. */
-  private normalLo = new Float64Array(1024);
-  private normalHi = new Float64Array(1024);
+  /** Per memo key, when dense: the normal cost range of its profile (lo, hi side by side). */
+  private readonly keyRange: Float64Array | null;
   private readonly subtypeAt = ADJUSTMENTS.findIndex((a) => a.name === 'subtype');
   private readonly hospitalAt = ADJUSTMENTS.findIndex((a) => a.name === 'hospital');
   readonly decimals: number;
@@ -224,6 +223,8 @@ export class DipScorer {
     this.groupScores = new Array<Scaled | undefined>(d.groups.length).fill(undefined);
     const keys = this.slotSpace * Math.max(1, d.groups.length);
     this.denseIds = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : null;
+    // An empty range (lo > hi) until the key's profile is made.
+    this.keyRange = this.denseIds !== null ? new Float64Array(2 * keys).map((_, i) => (i % 2 === 0 ? Infinity : -Infinity)) : null;
     this.decimals = d.params.case_score_decimals;
     this.fenPerPoint = new Decimal(pointValue ?? d.pointValue).times(100);
     this.fpp = scaled(this.fenPerPoint);
@@ -270,10 +271,10 @@ export class DipScorer {
 
   /**
    * Apply the adjustments to a case (into `current`, warnings to `notes` when
-   * given) and return the id of its memoised profile: then {@link isNormal}
-   * and {@link scoreProfile}.
+   * given) and return its memo key (group × adjustment slots): then
+   * {@link isNormalKey}, or {@link idOfKey} and {@link scoreProfile}.
    */
-  profileId(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
+  keyOf(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
     let slots = 0;
     const cur = this.current;
     const n = this.adjust.length;
@@ -285,20 +286,41 @@ export class DipScorer {
       if (notes !== null && r.note !== undefined) notes.push(r.note);
       slots = slots * a.slots + r.slot;
     }
-    const key = g.index * this.slotSpace + slots;
+    return g.index * this.slotSpace + slots;
+  }
+
+  /** The id of the profile of a memo key that {@link keyOf} has just given for group g (made when new). */
+  idOfKey(g: CompiledGroup, key: number): number {
     const dense = this.denseIds;
     let id = dense !== null ? dense[key]! : (this.memo.get(key) ?? -1);
     if (id < 0) {
-      id = this.makeProfile(g, cur, slots).id;
-      if (dense !== null) dense[key] = id;
-      else this.memo.set(key, id);
+      const p = this.makeProfile(g, this.current, key - g.index * this.slotSpace);
+      id = p.id;
+      if (dense !== null) {
+        dense[key] = id;
+        this.keyRange![2 * key] = p.normalMin;
+        this.keyRange![2 * key + 1] = p.normalMax;
+      } else {
+        this.memo.set(key, id);
+      }
     }
     return id;
   }
 
-  /** True when a cost (fen) is usable and within the normal range of a profile: the case is normal. */
-  isNormal(id: number, cost: number | null): boolean {
-    return cost !== null && cost >= 0 && cost >= this.normalLo[id]! && cost <= this.normalHi[id]!;
+  /** {@link keyOf} then {@link idOfKey}: the profile id of a case. */
+  profileId(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
+    return this.idOfKey(g, this.keyOf(g, c, notes));
+  }
+
+  /**
+   * True when a cost (fen) is usable and within the normal range of the
+   * profile of a memo key (the case is normal), read from one pair of doubles
+   * side by side; false also when the key's profile is not made yet (or the
+   * key space is not dense).
+   */
+  isNormalKey(key: number, cost: number | null): boolean {
+    const r = this.keyRange;
+    return r !== null && cost !== null && cost >= 0 && cost >= r[2 * key]! && cost <= r[2 * key + 1]!;
   }
 
   private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): Profile {
@@ -316,16 +338,6 @@ export class DipScorer {
       else normalMax = Math.min(normalMax, bounds[i]!);
     });
     const id = this.profiles.length;
-    if (id === this.normalLo.length) {
-      const lo = new Float64Array(id * 2);
-      const hi = new Float64Array(id * 2);
-      lo.set(this.normalLo);
-      hi.set(this.normalHi);
-      this.normalLo = lo;
-      this.normalHi = hi;
-    }
-    this.normalLo[id] = normalMin;
-    this.normalHi[id] = normalMax;
     const p: Profile = {
       id,
       group: g,
