@@ -184,8 +184,14 @@ export class DipScorer {
   /** Per rule: its slope as a double (the same for every profile). */
   private readonly slopes: readonly number[];
   private readonly adjust: readonly CompiledAdjustment[];
-  /** Per group × adjustment (flat, filled up front): the adjustment's fixed value for the group, or null when it depends on the case. */
-  private readonly fixed: (Adjustment | null)[];
+  /**
+   * Per group × adjustment (flat, filled up front): the position of the adjustment's fixed value
+   * for the group in `fixedValues`, or -1 when it depends on the case. Bytes (when the values
+   * are few, as they are), not pointers: the table stays in cache.
+   */
+  private readonly fixed: Int8Array | Int32Array;
+  /** The distinct fixed values (a handful, shared by groups). */
+  private readonly fixedValues: Adjustment[] = [];
   /** Profiles by id (the memo's values in the order made). */
   private readonly profiles: Profile[] = [];
   /** Per memo key, when the key space is dense: the profile id, or -1 before it is made. */
@@ -215,7 +221,15 @@ export class DipScorer {
     pointValue?: Decimal.Value,
   ) {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
-    this.fixed = d.groups.flatMap((g) => this.adjust.map((a) => a.fixed(g)));
+    const fixed = d.groups.flatMap((g) =>
+      this.adjust.map((a) => {
+        const v = a.fixed(g);
+        if (v === null) return -1;
+        if (!this.fixedValues.includes(v)) this.fixedValues.push(v);
+        return this.fixedValues.indexOf(v);
+      }),
+    );
+    this.fixed = this.fixedValues.length <= 127 ? Int8Array.from(fixed) : Int32Array.from(fixed);
     this.slotSpace = this.adjust.reduce((k, a) => k * a.slots, 1);
     this.slopes = DEVIATION_RULES.map((rule) => rule.slope(d.deviation).toNumber());
     this.thresholds = DEVIATION_RULES.map((rule) => scaled(rule.threshold(d.deviation)));
@@ -281,7 +295,8 @@ export class DipScorer {
     const base = g.index * n;
     for (let i = 0; i < n; i++) {
       const a = this.adjust[i]!;
-      const r = this.fixed[base + i] ?? a.apply(g, c);
+      const f = this.fixed[base + i]!;
+      const r = f >= 0 ? this.fixedValues[f]! : a.apply(g, c);
       cur[i] = r;
       if (notes !== null && r.note !== undefined) notes.push(r.note);
       slots = slots * a.slots + r.slot;
