@@ -148,3 +148,24 @@ describe('DIP reachable groups', () => {
     ]);
   });
 });
+
+describe('packed main procedure sets', () => {
+  it('list, per subcategory, the candidates of withProcedures with their main sets', () => {
+    d.withProcedures.forEach((candidates, k) => {
+      const unpacked: { group: number; main: number[][] }[] = [];
+      for (let o = d.mainAt[k]!; o < d.mainAt[k + 1]!; ) {
+        const group = d.mainSets[o]!;
+        const terms = d.mainSets[o + 1]!;
+        o += 2;
+        const main: number[][] = [];
+        for (let t = 0; t < terms; t++) {
+          main.push([...d.mainSets.subarray(o + 1, o + 1 + d.mainSets[o]!)]);
+          o += 1 + d.mainSets[o]!;
+        }
+        unpacked.push({ group, main });
+      }
+      expect(unpacked).toEqual([...candidates].map((g) => ({ group: g, main: d.groups[g]!.main.map((t) => [...t]) })));
+    });
+    expect(d.mainAt[d.withProcedures.length]).toBe(d.mainSets.length);
+  });
+});

@@ -143,6 +143,50 @@ describe('exact arithmetic', () => {
     );
   });
 
+  it('profiles too long for exact scaled integers (over 20 significant digits) are made as decimal.js makes them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }), // score × 100
+        fc.integer({ min: 1, max: 30_000 }), // coefficient × 10,000
+        fc.bigInt({ min: 10n ** 15n, max: 10n ** 17n }), // point value × 10^15: a long product, rounded by decimal.js
+        fc.integer({ min: 0, max: 2_000_000_000 }), // cost, fen
+        (s100, k, pv, cost) => {
+          const adjusted = new Decimal(s100).dividedBy(100).times(new Decimal(k).dividedBy(10_000));
+          const pointValue = new Decimal(pv.toString()).dividedBy(new Decimal(10).pow(15));
+          // As the scorer multiplies: adjusted × (point value × 100), each product rounded to 20 digits.
+          const standard = adjusted.times(pointValue.times(100));
+          const scorer = new DipScorer({ ...d, groups: [{ ...d.groups[0]!, index: 0, score: adjusted, subtypeCoefficients: new Map() }], hospitalCoefficients: new Map() }, pointValue);
+          const row = scorer.scoreFast({ ...d.groups[0]!, index: 0, score: adjusted, subtypeCoefficients: new Map() }, { age: null, ageDays: null, los: null, discharge: null, icuDays: null, hospitalLevel: null, secondary: [] }, cost, null);
+          const t = d.deviation;
+          const c = new Decimal(cost);
+          const expected = c.greaterThan(t.extreme.times(standard)) ? 'extreme' : c.greaterThan(t.high.times(standard)) ? 'high' : c.lessThan(t.low.times(standard)) ? 'low' : 'normal';
+          expect(row.deviation).toBe(expected);
+          expect(row.standardFen).toBe(standard.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
+          if (expected === 'normal') expect(row.scoreText).toBe(adjusted.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('by memo key, a case is normal exactly when the full scorer says so (a key whose profile is not made yet says no)', () => {
+    const scorer = new DipScorer(d);
+    fc.assert(
+      fc.property(fc.nat(d.groups.length - 1), fc.constantFrom(null, 1, 2, 3, 7), fc.option(fc.integer({ min: -1000, max: 5_000_000 })), (gi, level, cost) => {
+        const g = d.groups[gi]!;
+        const c = { age: 40, ageDays: null, los: 5, discharge: 1, icuDays: null, hospitalLevel: level, secondary: [] };
+        const key = scorer.keyOf(g, c, null);
+        const made = scorer.isNormalKey(key, cost);
+        const row = { ...scorer.scoreProfile(scorer.idOfKey(g, key), cost, null) };
+        const expected = row.deviation === 'normal';
+        if (made) expect(expected).toBe(true);
+        expect(scorer.isNormalKey(key, cost)).toBe(expected);
+        expect({ ...scorer.scoreFast(g, c, cost, null) }).toEqual(row);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('decides scores exactly on a half-way point (the floating-point shortcut steps aside)', () => {
     // Low deviation at 3 decimals: 200 × 5,005 / 2,000,000 = 0.5005 exactly → 0.501 (half up);
     // in binary floating point 0.5005 × 1000 is 500.49999999999994, which plain rounding gets wrong.

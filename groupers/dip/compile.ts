@@ -139,6 +139,18 @@ export function compileDirectory(pkg: DirectoryPackage, startedAt: number = perf
   let keyRanks = 0;
   for (const t of params.procedures.key_types) keyRanks |= 1 << rankOf(t);
 
+  const packed: number[] = [];
+  const mainAt = new Int32Array(nKeys + 1);
+  lists.forEach((l, k) => {
+    mainAt[k] = packed.length;
+    for (const gi of l) {
+      const main = groups[gi]!.main;
+      packed.push(gi, main.length);
+      for (const term of main) packed.push(term.length, ...term);
+    }
+  });
+  mainAt[nKeys] = packed.length;
+
   const d = params.deviation;
   return {
     id: label,
@@ -148,6 +160,8 @@ export function compileDirectory(pkg: DirectoryPackage, startedAt: number = perf
     byCode,
     dxKeys,
     withProcedures: lists.map((l) => Int32Array.from(l)),
+    mainSets: Int32Array.from(packed),
+    mainAt,
     conservative,
     comprehensive,
     procs,

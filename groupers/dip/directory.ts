@@ -49,6 +49,14 @@ export interface CompiledDirectory {
   readonly dxKeys: KeyIndex;
   /** Per dx key id: indexes of core and primary-care groups that name procedures, in directory order. */
   readonly withProcedures: readonly Int32Array[];
+  /**
+   * The same candidates with their main procedure sets, packed for the matcher's scan (one
+   * run of memory per subcategory instead of group objects and arrays): the candidates of dx
+   * key k are mainSets[mainAt[k], mainAt[k + 1]), each as its group index, its number of
+   * terms, then per term its length and procedure ids.
+   */
+  readonly mainSets: Int32Array;
+  readonly mainAt: Int32Array;
   /** Per dx key id: the conservative (no-procedure) core or primary-care group, or -1. */
   readonly conservative: Int32Array;
   /** Per dx key id × procedure-type rank (4 per key): the comprehensive group, or -1. */

@@ -42,13 +42,15 @@ export class MatchOutcome {
     return this;
   }
 }
-const NONE = new Int32Array(0);
 const LEVEL_NAME: readonly MatchKind[] = ['main', 'main', 'related', 'full'];
 
 /** True when some procedure of the case is one of the term's alternatives. */
-function termHolds(term: Int32Array, ids: Int32Array, n: number): boolean {
-  for (let t = 0; t < term.length; t++) {
-    const want = term[t]!;
+const termHolds = (term: Int32Array, ids: Int32Array, n: number): boolean => termHoldsAt(term, 0, term.length, ids, n);
+
+/** True when some procedure of the case is one of the `len` alternatives at sets[from]. */
+function termHoldsAt(sets: Int32Array, from: number, len: number, ids: Int32Array, n: number): boolean {
+  for (let t = from; t < from + len; t++) {
+    const want = sets[t]!;
     for (let i = 0; i < n; i++) if (ids[i] === want) return true;
   }
   return false;
@@ -76,27 +78,32 @@ const distance = (g: CompiledGroup, cost: number | null): number => (cost === nu
  */
 export function matchPrepared(d: CompiledDirectory, p: PreparedCodes, cost: number | null, trace: string[] | null, out: MatchOutcome = new MatchOutcome()): MatchOutcome {
   if (p.subId !== NO_KEY) {
-    // Without procedures no main set can hold: skip the candidates (unless tracing them).
-    const candidates = p.nProcs > 0 || trace !== null ? d.withProcedures[p.subId]! : NONE;
     let best: CompiledGroup | null = null;
     let bestLevel = 0;
     let bestRelated = 0;
     let tie = false;
-    if (trace !== null) trace.push(`core groups with procedures for ${p.subcategory}: ${candidates.length === 0 ? 'none' : candidates.length}`);
-    for (let c = 0; c < candidates.length; c++) {
-      const g = d.groups[candidates[c]!]!;
-      // Hot path: most candidates fail on the main set; test it before anything else.
+    if (trace !== null) trace.push(`core groups with procedures for ${p.subcategory}: ${d.withProcedures[p.subId]!.length === 0 ? 'none' : d.withProcedures[p.subId]!.length}`);
+    // The candidates' main sets, packed (see mainSets). Without procedures no main set can
+    // hold: skip them (unless tracing them).
+    const sets = d.mainSets;
+    let o = d.mainAt[p.subId]!;
+    const end = p.nProcs > 0 || trace !== null ? d.mainAt[p.subId + 1]! : o;
+    while (o < end) {
+      const gi = sets[o]!;
+      const terms = sets[o + 1]!;
+      o += 2;
+      // Hot path: most candidates fail on the main set, read without touching the group.
       let mainOk = true;
-      for (const term of g.main) {
-        if (!termHolds(term, p.procIds, p.nProcs)) {
-          mainOk = false;
-          break;
-        }
+      for (let t = 0; t < terms; t++) {
+        const len = sets[o]!;
+        if (mainOk && !termHoldsAt(sets, o + 1, len, p.procIds, p.nProcs)) mainOk = false;
+        o += 1 + len;
       }
       if (!mainOk) {
-        if (trace !== null) trace.push(`  ${describe(g)}: main procedure not performed`);
+        if (trace !== null) trace.push(`  ${describe(d.groups[gi]!)}: main procedure not performed`);
         continue;
       }
+      const g = d.groups[gi]!;
       const related = termsHeld(g.related, p);
       const level = related === g.related.length ? 3 : related > 0 ? 2 : 1;
       if (trace !== null) trace.push(`  ${describe(g)}: main procedure ✓, related ${related} of ${g.related.length} → ${levelText(level)}`);

@@ -227,6 +227,9 @@ export class DipGroupJob implements BatchJob {
   /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
   private readonly heads: (Uint8Array | undefined)[] = [];
   private readonly normalRows: (Uint8Array | undefined)[] = [];
+  /** A normal row per memo key (see DipScorer.keyOf) and the match kind it was made for. */
+  private readonly keyRows: (Uint8Array | undefined)[] = [];
+  private readonly keyRowKinds: (number | undefined)[] = [];
   /** Base score text per group, made once. */
   private readonly baseScoreText: readonly string[];
 
@@ -347,21 +350,30 @@ export class DipGroupJob implements BatchJob {
     // Hot path: a grouped case written straight to bytes, with the same cells as oneDetailed gives.
     const g = d.groups[m.group]!;
     const notes = this.notes;
-    notes.length = 0;
-    const s = this.scorer.scoreFast(g, this.input, cost, notes);
+    if (notes.length !== 0) notes.length = 0;
+    const scorer = this.scorer;
+    const key = scorer.keyOf(g, this.input, notes);
     counts[C.grouped]!++;
     counts[g.kind === 'comprehensive' ? C.comprehensive : C.core]!++;
-    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     const w = this.bytes;
     w.field(id);
+    const kind = MATCH_INDEX[m.match!];
+    if (notes.length === 0 && this.sink === null && scorer.isNormalKey(key, cost)) {
+      // The commonest row: everything after the id is one cached byte string, found by the
+      // memo key (the last match kind seen for it); the profile itself is not read.
+      counts[C.normal]!++;
+      const row = this.keyRows[key];
+      w.raw(row !== undefined && this.keyRowKinds[key] === kind ? row : this.keyRow(key, kind, g, m.match!, cost));
+      return;
+    }
     // The cells from status to base_score depend only on the profile and the match kind, and
     // a normal case's score, deviation and payment on the profile: each is encoded once.
-    const slot = s.profileId * MATCH_KINDS.length + MATCH_INDEX[m.match!];
+    const pid = scorer.idOfKey(g, key);
+    const slot = pid * MATCH_KINDS.length + kind;
+    const s = scorer.scoreProfile(pid, cost, notes);
+    counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     if (s.deviation === 'normal' && notes.length === 0) {
-      // The commonest row: everything after the id is one cached byte string.
-      let whole = this.normalRows[slot];
-      if (whole === undefined) whole = this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, m.match!, s)}${s.scoreText},normal,${s.paymentText},,,\n`);
-      w.raw(whole);
+      w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
     } else {
       let head = this.heads[slot];
       if (head === undefined) head = this.heads[grow(this.heads, slot)] = ENCODER.encode(this.headText(g, m.match!, s));
@@ -383,6 +395,22 @@ export class DipGroupJob implements BatchJob {
       }
     }
     if (c !== null) this.sink?.scored({ case: c, cells: this.cells, line, group: g.code, units: s.units, deviation: s.deviation, standard: s.standardFen });
+  }
+
+  /** {@link normalRow} by memo key and match kind, remembered for the key. */
+  private keyRow(key: number, kind: number, g: CompiledGroup, match: MatchKind, cost: number | null): Uint8Array {
+    const pid = this.scorer.idOfKey(g, key);
+    const slot = pid * MATCH_KINDS.length + kind;
+    const row = this.normalRows[slot] ?? this.normalRow(slot, g, match, pid, cost);
+    this.keyRows[grow(this.keyRows, key)] = row;
+    this.keyRowKinds[grow(this.keyRowKinds, key)] = kind;
+    return row;
+  }
+
+  /** Everything after the id of a normal case's row without warnings (which depends only on the profile and match kind), encoded once. */
+  private normalRow(slot: number, g: CompiledGroup, match: MatchKind, pid: number, cost: number | null): Uint8Array {
+    const s = this.scorer.scoreProfile(pid, cost, null);
+    return (this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
   }
 
   /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */

@@ -117,6 +117,30 @@ interface Profile {
 interface Coefficient {
   readonly value: Decimal;
   readonly text: string;
+  readonly scaled: Scaled;
+}
+
+/** The cost-independent numbers of a profile. */
+interface ProfileNumbers {
+  /** Standard cost rounded to whole fen. */
+  readonly standardFen: number;
+  readonly bounds: readonly number[];
+  readonly normalUnits: number;
+  readonly intercepts: readonly number[];
+}
+
+/** decimal.js keeps 20 significant digits: a product below 10^20 in magnitude is exact there. */
+const DECIMAL_LIMIT = 10n ** 20n;
+const fitsDecimal = (n: bigint): boolean => n < DECIMAL_LIMIT && -n < DECIMAL_LIMIT;
+
+/** ⌊n / d⌋ and ⌈n / d⌉ for d > 0. */
+function floorDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n < 0n ? q - 1n : q;
+}
+function ceilDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n > 0n ? q + 1n : q;
 }
 
 /** The decimal and integer forms, made only when needed: traces, and the rare deviation case floating point cannot decide. */
@@ -146,18 +170,34 @@ export interface ScoreRow {
 }
 
 export class DipScorer {
-  private readonly memo = new Map<number, Profile>();
-  /** The memo as an array indexed by key, when the key space is small enough (an array read beats a Map look-up). */
-  private readonly dense: (Profile | undefined)[] | null;
+  /** Profile id per memo key (group × slots), when the key space is too large for {@link denseIds}. */
+  private readonly memo = new Map<number, number>();
   /** Distinct adjustment slot combinations (the key is group × this + slots). */
   private readonly slotSpace: number;
   /** Coefficient per slot combination. */
   private readonly coefficients = new Map<number, Coefficient>();
+  /** Per rule: its threshold and intercept, scaled. */
+  private readonly thresholds: readonly Scaled[];
+  private readonly interceptsScaled: readonly Scaled[];
+  /** Per group (lazily): its score, scaled. */
+  private readonly groupScores: (Scaled | undefined)[];
   /** Per rule: its slope as a double (the same for every profile). */
   private readonly slopes: readonly number[];
   private readonly adjust: readonly CompiledAdjustment[];
-  /** Per group (lazily): each adjustment's fixed value for the group, or null when it depends on the case. */
-  private readonly fixed: ((Adjustment | null)[] | undefined)[];
+  /**
+   * Per group × adjustment (flat, filled up front): the position of the adjustment's fixed value
+   * for the group in `fixedValues`, or -1 when it depends on the case. Bytes (when the values
+   * are few, as they are), not pointers: the table stays in cache.
+   */
+  private readonly fixed: Int8Array | Int32Array;
+  /** The distinct fixed values (a handful, shared by groups). */
+  private readonly fixedValues: Adjustment[] = [];
+  /** Profiles by id (the memo's values in the order made). */
+  private readonly profiles: Profile[] = [];
+  /** Per memo key, when the key space is dense: the profile id, or -1 before it is made. */
+  private readonly denseIds: Int32Array | null;
+  /** Per memo key, when dense: the normal cost range of its profile (lo, hi side by side). */
+  private readonly keyRange: Float64Array | null;
   private readonly subtypeAt = ADJUSTMENTS.findIndex((a) => a.name === 'subtype');
   private readonly hospitalAt = ADJUSTMENTS.findIndex((a) => a.name === 'hospital');
   readonly decimals: number;
@@ -181,12 +221,24 @@ export class DipScorer {
     pointValue?: Decimal.Value,
   ) {
     this.adjust = ADJUSTMENTS.map((a) => a.compile(d));
-    // Filled up front: assigning far past the end of an empty array would make it a slow dictionary.
-    this.fixed = new Array<(Adjustment | null)[] | undefined>(d.groups.length).fill(undefined);
+    const fixed = d.groups.flatMap((g) =>
+      this.adjust.map((a) => {
+        const v = a.fixed(g);
+        if (v === null) return -1;
+        if (!this.fixedValues.includes(v)) this.fixedValues.push(v);
+        return this.fixedValues.indexOf(v);
+      }),
+    );
+    this.fixed = this.fixedValues.length <= 127 ? Int8Array.from(fixed) : Int32Array.from(fixed);
     this.slotSpace = this.adjust.reduce((k, a) => k * a.slots, 1);
     this.slopes = DEVIATION_RULES.map((rule) => rule.slope(d.deviation).toNumber());
+    this.thresholds = DEVIATION_RULES.map((rule) => scaled(rule.threshold(d.deviation)));
+    this.interceptsScaled = DEVIATION_RULES.map((rule) => scaled(rule.intercept(d.deviation)));
+    this.groupScores = new Array<Scaled | undefined>(d.groups.length).fill(undefined);
     const keys = this.slotSpace * Math.max(1, d.groups.length);
-    this.dense = keys <= 1 << 22 ? new Array<Profile | undefined>(keys).fill(undefined) : null;
+    this.denseIds = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : null;
+    // An empty range (lo > hi) until the key's profile is made.
+    this.keyRange = this.denseIds !== null ? new Float64Array(2 * keys).map((_, i) => (i % 2 === 0 ? Infinity : -Infinity)) : null;
     this.decimals = d.params.case_score_decimals;
     this.fenPerPoint = new Decimal(pointValue ?? d.pointValue).times(100);
     this.fpp = scaled(this.fenPerPoint);
@@ -231,70 +283,140 @@ export class DipScorer {
     return score.times(new Decimal(10).pow(this.decimals)).toNumber();
   }
 
-  /** Apply the adjustments to a case (into `current`) and return the memoised profile. */
-  private profile(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): Profile {
+  /**
+   * Apply the adjustments to a case (into `current`, warnings to `notes` when
+   * given) and return its memo key (group × adjustment slots): then
+   * {@link isNormalKey}, or {@link idOfKey} and {@link scoreProfile}.
+   */
+  keyOf(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
     let slots = 0;
     const cur = this.current;
-    let fixed = this.fixed[g.index];
-    if (fixed === undefined) fixed = this.fixed[g.index] = this.adjust.map((a) => a.fixed(g));
-    for (let i = 0; i < this.adjust.length; i++) {
+    const n = this.adjust.length;
+    const base = g.index * n;
+    for (let i = 0; i < n; i++) {
       const a = this.adjust[i]!;
-      const r = fixed[i] ?? a.apply(g, c);
+      const f = this.fixed[base + i]!;
+      const r = f >= 0 ? this.fixedValues[f]! : a.apply(g, c);
       cur[i] = r;
       if (notes !== null && r.note !== undefined) notes.push(r.note);
       slots = slots * a.slots + r.slot;
     }
-    const key = g.index * this.slotSpace + slots;
-    let p = this.dense !== null ? this.dense[key] : this.memo.get(key);
-    if (p === undefined) {
-      p = this.makeProfile(g, cur, slots);
-      this.memo.set(key, p);
-      if (this.dense !== null) this.dense[key] = p;
+    return g.index * this.slotSpace + slots;
+  }
+
+  /** The id of the profile of a memo key that {@link keyOf} has just given for group g (made when new). */
+  idOfKey(g: CompiledGroup, key: number): number {
+    const dense = this.denseIds;
+    let id = dense !== null ? dense[key]! : (this.memo.get(key) ?? -1);
+    if (id < 0) {
+      const p = this.makeProfile(g, this.current, key - g.index * this.slotSpace);
+      id = p.id;
+      if (dense !== null) {
+        dense[key] = id;
+        this.keyRange![2 * key] = p.normalMin;
+        this.keyRange![2 * key + 1] = p.normalMax;
+      } else {
+        this.memo.set(key, id);
+      }
     }
-    return p;
+    return id;
+  }
+
+  /** {@link keyOf} then {@link idOfKey}: the profile id of a case. */
+  profileId(g: CompiledGroup, c: AdjustInput, notes: DipNote[] | null): number {
+    return this.idOfKey(g, this.keyOf(g, c, notes));
+  }
+
+  /**
+   * True when a cost (fen) is usable and within the normal range of the
+   * profile of a memo key (the case is normal), read from one pair of doubles
+   * side by side; false also when the key's profile is not made yet (or the
+   * key space is not dense).
+   */
+  isNormalKey(key: number, cost: number | null): boolean {
+    const r = this.keyRange;
+    return r !== null && cost !== null && cost >= 0 && cost >= r[2 * key]! && cost <= r[2 * key + 1]!;
   }
 
   private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): Profile {
     let coefficient = this.coefficients.get(slots);
     if (coefficient === undefined) {
       const value = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
-      coefficient = { value, text: value.toFixed() };
+      coefficient = { value, text: value.toFixed(), scaled: scaled(value) };
       this.coefficients.set(slots, coefficient);
     }
-    const adjusted = g.score.times(coefficient.value);
-    const standard = adjusted.times(this.fenPerPoint);
-    const t = this.d.deviation;
-    const bounds: number[] = [];
+    const { standardFen, bounds, normalUnits, intercepts } = this.numbersScaled(g, coefficient) ?? this.numbersDecimal(g, coefficient);
     let normalMin = -Infinity;
     let normalMax = Infinity;
-    for (const rule of DEVIATION_RULES) {
-      if (standard.isZero()) {
-        bounds.push(rule.side === 'below' ? -Infinity : Infinity);
-        continue;
-      }
-      // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
-      const x = rule.threshold(t).times(standard);
-      const bound = (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
-      bounds.push(bound);
-      if (rule.side === 'below') normalMin = Math.max(normalMin, bound);
-      else normalMax = Math.min(normalMax, bound);
-    }
-    const a = scaled(adjusted);
-    const normalUnits = Number(divRound(a.n * pow10(this.decimals), pow10(a.e)));
-    return {
-      id: this.memo.size,
+    DEVIATION_RULES.forEach((rule, i) => {
+      if (rule.side === 'below') normalMin = Math.max(normalMin, bounds[i]!);
+      else normalMax = Math.min(normalMax, bounds[i]!);
+    });
+    const id = this.profiles.length;
+    const p: Profile = {
+      id,
       group: g,
       coefficient,
-      standardFen: roundFen(standard),
+      standardFen,
       bounds,
       normalMin,
       normalMax,
       normalUnits,
       normalText: unitsText(normalUnits, this.decimals),
       normalPaymentText: formatYuan(this.paymentOf(BigInt(normalUnits))),
-      intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
+      intercepts,
       exact: undefined,
     };
+    this.profiles.push(p);
+    return p;
+  }
+
+  /** A profile's numbers with decimal.js (any size). */
+  private numbersDecimal(g: CompiledGroup, coefficient: Coefficient): ProfileNumbers {
+    const adjusted = g.score.times(coefficient.value);
+    const standard = adjusted.times(this.fenPerPoint);
+    const t = this.d.deviation;
+    const a = scaled(adjusted);
+    return {
+      standardFen: roundFen(standard),
+      // An integer cost is below x exactly when it is below ceil(x), above x when above floor(x).
+      bounds: DEVIATION_RULES.map((rule) => {
+        if (standard.isZero()) return rule.side === 'below' ? -Infinity : Infinity;
+        const x = rule.threshold(t).times(standard);
+        return (rule.side === 'below' ? x.ceil() : x.floor()).toNumber();
+      }),
+      normalUnits: Number(divRound(a.n * pow10(this.decimals), pow10(a.e))),
+      intercepts: DEVIATION_RULES.map((rule) => adjusted.times(rule.intercept(t)).toNumber()),
+    };
+  }
+
+  /**
+   * The same numbers in scaled BigInts, a few times faster (a run makes tens of
+   * thousands of profiles); null when a product has more digits than
+   * decimal.js keeps (20 significant), where it would round and the two could differ.
+   */
+  private numbersScaled(g: CompiledGroup, coefficient: Coefficient): ProfileNumbers | null {
+    const s = (this.groupScores[g.index] ??= scaled(g.score));
+    const k = coefficient.scaled;
+    const an = s.n * k.n;
+    const ae = s.e + k.e;
+    const sn = an * this.fpp.n;
+    const se = ae + this.fpp.e;
+    if (!fitsDecimal(an) || !fitsDecimal(sn)) return null;
+    const bounds: number[] = [];
+    const intercepts: number[] = [];
+    for (let i = 0; i < DEVIATION_RULES.length; i++) {
+      const th = this.thresholds[i]!;
+      const ic = this.interceptsScaled[i]!;
+      const x = th.n * sn;
+      const y = an * ic.n;
+      if (!fitsDecimal(x) || !fitsDecimal(y)) return null;
+      const below = DEVIATION_RULES[i]!.side === 'below';
+      bounds.push(sn === 0n ? (below ? -Infinity : Infinity) : Number(below ? ceilDiv(x, pow10(th.e + se)) : floorDiv(x, pow10(th.e + se))));
+      // Decimal text → number is correctly rounded, as decimal.js's toNumber.
+      intercepts.push(Number(`${y}e-${ae + ic.e}`));
+    }
+    return { standardFen: Number(divRound(sn, pow10(se))), bounds, normalUnits: Number(divRound(an * pow10(this.decimals), pow10(ae))), intercepts };
   }
 
   /** The decimal and integer forms of a profile (made once, when first needed). */
@@ -328,7 +450,12 @@ export class DipScorer {
    * to `notes` when given.
    */
   scoreFast(g: CompiledGroup, c: AdjustInput, cost: number | null, notes: DipNote[] | null): ScoreRow {
-    const p = this.profile(g, c, notes);
+    return this.scoreProfile(this.profileId(g, c, notes), cost, notes);
+  }
+
+  /** {@link scoreFast} for a case whose adjustments {@link profileId} has just applied. */
+  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null): ScoreRow {
+    const p = this.profiles[id]!;
     this.last = p;
     const row = this.row;
     row.profileId = p.id;
