@@ -205,36 +205,23 @@ export class PriceJob implements BatchJob<MissingWeights> {
           const facts = this.facts;
           const text = fused.text;
           facts.line = text;
+          // Where a column is missing, its range is empty (-1 for the id and cost: then their strings are written).
           facts.idA = at.id >= 0 ? fused.cellStart(at.id) : -1;
           facts.idB = at.id >= 0 ? fused.cellEnd(at.id) : -1;
-          let a = -1;
-          let b = -1;
-          if (at.cost >= 0) {
-            a = fused.cellStart(at.cost);
-            b = fused.cellEnd(at.cost);
-          }
+          const ca = (facts.costA = at.cost >= 0 ? fused.cellStart(at.cost) : -1);
+          const cb = (facts.costB = at.cost >= 0 ? fused.cellEnd(at.cost) : -1);
           // The fused reader has checked the amount's form: a char loop reads it.
-          facts.cost = a === b ? null : checkedYuan(text, a, b);
-          facts.costA = a;
-          facts.costB = b;
-          a = b = 0;
-          if (at.hid >= 0) {
-            a = fused.cellStart(at.hid);
-            b = fused.cellEnd(at.hid);
-            while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
-            while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
-          }
+          facts.cost = ca === cb ? null : checkedYuan(text, ca, cb);
+          let a = at.hid >= 0 ? fused.cellStart(at.hid) : 0;
+          let b = at.hid >= 0 ? fused.cellEnd(at.hid) : 0;
+          while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
+          while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
           facts.hospitalId = a === b ? null : text.slice(a, b);
           facts.hidA = a;
           facts.hidB = b;
-          a = b = 0;
-          if (at.date >= 0) {
-            a = fused.cellStart(at.date);
-            b = fused.cellEnd(at.date);
-          }
-          facts.date = a === b ? null : '';
-          facts.dateA = a;
-          facts.dateB = b;
+          facts.dateA = at.date >= 0 ? fused.cellStart(at.date) : 0;
+          facts.dateB = at.date >= 0 ? fused.cellEnd(at.date) : 0;
+          facts.date = facts.dateA === facts.dateB ? null : '';
           facts.los = v[4] === v[4] ? v[4]! : null;
           facts.hospitalLevel = v[7] === v[7] ? v[7]! : null;
           facts.patientShare = null;
