@@ -6,8 +6,6 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../src/io/bytes.js';
-import { csvField } from '../src/io/csv.js';
 import { MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
 import { parseBatch, splitQuoteFree } from '../src/io/rows.js';
 
@@ -35,22 +33,6 @@ function feed(text: string, chunks: number[], target = 1 << 20, max = 8192): Rec
   out.push(...s.push(text.slice(at)), ...s.end());
   return out;
 }
-
-describe('ByteWriter.field', () => {
-  it('writes any text as csvField does, UTF-8 encoded (short plain ASCII takes a copying shortcut)', () => {
-    const cells = ['C000000001', '', 'a,b', 'say "hi"', 'line\nbreak', 'cr\r', '阑尾炎', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(63)},`, `${'w'.repeat(40)}病`, 'é'];
-    fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...cells), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 8 }), (row) => {
-        const w = new ByteWriter(8); // small: the buffer grows mid-row
-        row.forEach((cell, i) => {
-          if (i > 0) w.byte(44);
-          w.field(cell);
-        });
-        expect(new TextDecoder().decode(w.take())).toBe(row.map(csvField).join(','));
-      }),
-    );
-  });
-});
 
 describe('RecordSplitter', () => {
   it('splits at newlines outside quotes and counts lines', () => {

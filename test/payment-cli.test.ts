@@ -160,6 +160,41 @@ describe('drg price', () => {
     for (const b of batches) expect(Buffer.from(fast.run(b).out)).toEqual(Buffer.from(slow.run(b).out));
   });
 
+  it('the fused reader and the generic path write the same bytes for unusual costs, hospital ids, dates and ids', () => {
+    const head = 'id,sex,age,diagnoses,procedures,total_cost,hospital_id,hospital_level,admit_date,discharge_date,los';
+    const costs = ['8000', '8000.5', '8000.50', '+8000.50', '-8000.50', '-0.00', '0.00', '0.5', '00.50', '007', '24000.01', '2400.99', '100000000.00', '', '3200', '3199.99'];
+    const hospitals = ['H007', ' H007', 'H007\t', '\u3000H1\u3000', '', '医院一', 'H-1;x', 'h007', '  '];
+    const dates = ['2024-03-01', '', '2024-02-29'];
+    const ids = ['A', '病例', 'a;b', 'x\u00e9'];
+    const rows: string[] = [];
+    let n = 0;
+    for (const cost of costs)
+      for (const hid of hospitals) {
+        const date = dates[n % dates.length]!;
+        rows.push(`${ids[n % ids.length]}${n},1,30,K35.800x001,47.0100,${cost},${hid},${1 + (n % 3)},${date === '' ? '' : '2024-02-20'},${date},${1 + (n % 70)}`);
+        n++;
+      }
+    const text = `${head}\n${rows.join('\n')}\n`;
+    const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: join(EX, 'weights.csv'), policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+    const s = scheme('chs-drg-1.1');
+    const fast = new PriceJob(spec, { scheme: s });
+    const slow = new PriceJob(spec, { scheme: s, fused: false });
+    const splitter = new RecordSplitter<string>(4096, 500, true);
+    const batches = [...splitter.push(text), ...splitter.end()].slice(1);
+    let out = '';
+    for (const b of batches) {
+      const f = Buffer.from(fast.run(b).out);
+      expect(f).toEqual(Buffer.from(slow.run(b).out));
+      out += f.toString('utf8');
+    }
+    const got = csv(`${fast.head()}${out}`);
+    expect(got.length).toBe(rows.length);
+    // Costs as formatYuan writes them, trimmed hospital ids, and every class met.
+    expect(new Set(got.map((r) => r['total_cost']))).toEqual(new Set(['8000.00', '8000.50', '-8000.50', '0.00', '0.50', '7.00', '24000.01', '2400.99', '100000000.00', '', '3200.00', '3199.99']));
+    expect(new Set(got.map((r) => r['hospital_id']))).toEqual(new Set(['H007', 'H1', '', '医院一', 'H-1;x', 'h007']));
+    expect(new Set(got.map((r) => r['outlier_class']))).toEqual(new Set(['normal', 'high', 'low', 'long_stay', '']));
+  });
+
   it('reads a patient share and a review flag, and refuses bad values per row', () => {
     const input = 'id,sex,age,diagnoses,procedures,total_cost,hospital_level,patient_share,special_review\nA,1,30,K35.800x001,47.0100,8000,2,2000,no\nB,1,30,K35.800x001,47.0100,8000,2,-5,\nC,1,30,K35.800x001,47.0100,8000,2,,maybe\nD,1,30,K35.800x001,47.0100,,2,,\n';
     const r = drg(['price', '--scheme', 'chs-drg-1.1', '--weights', join(EX, 'weights.csv'), '--policy', join(EX, 'policy-rate.json'), '-', '--workers', '1'], input);

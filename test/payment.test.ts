@@ -377,3 +377,37 @@ describe('hospital settlement', () => {
     expect(settleHospitals(mergeParts(a, b), policy)).toEqual(settleHospitals(one, policy));
   });
 });
+
+describe('a case paid a fixed amount with nothing of its own in the result', () => {
+  it('gets one shared, frozen result per terms and class, and cases with a share, a flag or a trace still get their own', () => {
+    const p = new Pricer(
+      ratePolicy({
+        coefficients: { default: '1', by_level: { '3': '1.05' } },
+        outliers: { reference: 'standard', high: [{ multiple: '2' }] },
+        pay: { ...base.pay, high: { mode: 'standard_plus_excess' } },
+      }),
+      WEIGHTS,
+    );
+    const a = p.price(input({ cost: fen('20000') }));
+    const b = p.price(input({ cost: fen('21000.55'), los: 7 }));
+    expect(a.class).toBe('normal');
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a).toMatchObject({ priced: true, class: 'normal', mode: 'standard', payment: a.terms!.standardFen, patientShare: null, fundPayment: null, review: false, fallback: null, notes: [], trace: undefined });
+    const shared = p.price(input({ patientShare: fen('1000') }));
+    expect(shared).not.toBe(a);
+    expect(shared).toMatchObject({ class: 'normal', payment: a.payment, patientShare: fen('1000'), fundPayment: a.payment! - fen('1000') });
+    const traced = p.price(input({}), true);
+    expect(traced.trace!.length).toBeGreaterThan(0);
+    expect({ ...traced, trace: undefined }).toEqual({ ...a });
+    // After those, the shared result is unchanged and still given.
+    expect(p.price(input({ cost: fen('19999.99') }))).toBe(a);
+    expect(a.fundPayment).toBeNull();
+    // Other DRGs, levels and hospitals have their own; outliers are computed per case.
+    expect(p.price(input({ drg: 'A1' }))).not.toBe(a);
+    expect(p.price(input({ hospitalLevel: 3 }))).not.toBe(a);
+    const high = p.price(input({ cost: fen('90000') }));
+    expect(high.class).toBe('high');
+    expect(p.price(input({ cost: fen('90000.01') })).payment).toBe(high.payment! + 1);
+  });
+});

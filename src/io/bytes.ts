@@ -104,6 +104,54 @@ export class ByteWriter {
     return this.buf.slice(from, this.n);
   }
 
+  /**
+   * s[a, b) as it is, when every char of it is printable ASCII other than a
+   * comma or quote (a cell of a line that needs no quoting): true. Otherwise
+   * nothing is written and false.
+   */
+  plain(s: string, a: number, b: number): boolean {
+    this.room(b - a);
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = a; i < b; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
+      buf[n++] = c;
+    }
+    this.n = n;
+    return true;
+  }
+
+  /**
+   * An amount in fen as yuan with exactly two decimals — the bytes of
+   * formatYuan (src/money.ts) without making a string: integer digits only.
+   */
+  yuan(fen: number): void {
+    if (!Number.isSafeInteger(fen)) throw new RangeError(`not a whole number of fen: ${fen}`);
+    this.room(20);
+    const buf = this.buf;
+    let n = this.n;
+    let v = fen;
+    if (v < 0) {
+      buf[n++] = 45;
+      v = -v;
+    }
+    const rest = v % 100;
+    let yuan = (v - rest) / 100;
+    let digits = 1;
+    for (let x = yuan; x >= 10; x = (x - (x % 10)) / 10) digits++;
+    let p = (n += digits);
+    do {
+      const d = yuan % 10;
+      buf[--p] = 48 + d;
+      yuan = (yuan - d) / 10;
+    } while (yuan > 0);
+    buf[n++] = 46;
+    buf[n++] = 48 + (rest - (rest % 10)) / 10;
+    buf[n++] = 48 + (rest % 10);
+    this.n = n;
+  }
+
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.n);

@@ -9,13 +9,13 @@
  * in the same `emit`, so their output is byte-identical (a test holds it so).
  */
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
-import type { Case, CaseField } from '../case/schema.js';
+import { type Case, type CaseField, isTrimSpace } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
-import { type Fen, formatYuan, parseYuan } from '../money.js';
+import { type Fen, parseYuan } from '../money.js';
 import { groupCase, groupPrepared, loadSchemeSync, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { loadWeightTable, type WeightTable } from '../../weights/table.js';
 import { loadPolicy, type Policy } from '../payment/policy.js';
@@ -74,8 +74,21 @@ const FLAG_NO = new Set(['', '0', 'n', 'no', 'false', '否']);
 type RowFacts = { -readonly [K in keyof PriceInput]-?: PriceInput[K] } & {
   id: string;
   date: string | null;
-  /** The cost as written, when the fused reader read it (echoed when already as formatYuan would write it). */
-  costText: string | null;
+  /**
+   * The text of the line, when the fused reader read it ('' otherwise), and
+   * where its id, hospital id (trimmed), discharge date and cost cells are in
+   * it: those are copied from it to the output byte for byte. -1 when the row
+   * came by the generic path (its strings above are written instead).
+   */
+  line: string;
+  idA: number;
+  idB: number;
+  hidA: number;
+  hidB: number;
+  dateA: number;
+  dateB: number;
+  costA: number;
+  costB: number;
 };
 
 /** DRGs met in the data that have no weight, with their case counts. */
@@ -90,11 +103,11 @@ export class PriceJob implements BatchJob<MissingWeights> {
   private readonly points: boolean;
   private readonly shareAt: number;
   private readonly reviewAt: number;
-  private readonly at: { cost: number; hid: number; date: number };
-  /** Output text per DRG terms (see `segments`). */
-  private readonly segmentCache: ({ terms: string; normal: string } | undefined)[] = [];
+  private readonly at: { id: number; cost: number; hid: number; date: number };
+  /** Output bytes per DRG terms (see `segments`). */
+  private readonly segmentCache: ({ terms: Uint8Array; normal: Uint8Array } | undefined)[] = [];
   /** The columns from patient_share on when all are empty, with the line end. */
-  private readonly emptyTail: string;
+  private readonly emptyTail: Uint8Array;
   private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
   /** Text of small whole numbers (LOS, levels), made once. */
   private readonly numbers: string[] = [];
@@ -114,8 +127,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
     this.shareAt = pos(spec.shareColumn);
     this.reviewAt = pos(spec.reviewColumn);
     const first = (f: CaseField): number => this.decoder.positionsOf(f)[0] ?? -1;
-    this.at = { cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
-    this.emptyTail = `${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`;
+    this.at = { id: first('id'), cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
+    this.emptyTail = ASCII.encode(`${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`);
   }
 
   head(): string {
@@ -123,11 +136,11 @@ export class PriceJob implements BatchJob<MissingWeights> {
   }
 
   /** `rw,coefficient,standard,[standard_points,]` and, for a normal case paid the standard, the class, mode and payment after it. */
-  private segments(t: GroupTerms): { terms: string; normal: string } {
+  private segments(t: GroupTerms): { terms: Uint8Array; normal: Uint8Array } {
     let s = this.segmentCache[t.id];
     if (s === undefined) {
       const terms = `${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`;
-      s = { terms, normal: `${terms}normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}` };
+      s = { terms: ASCII.encode(terms), normal: ASCII.encode(`${terms}normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`) };
       this.segmentCache[t.id] = s;
     }
     return s;
@@ -187,21 +200,33 @@ export class PriceJob implements BatchJob<MissingWeights> {
         clean: (line, id) => {
           fused.fillContext(this.scheme, this.scheme.ctx, false);
           const g = groupPrepared(this.scheme, this.scheme.ctx, id, false);
-          const costText = at.cost >= 0 ? fused.cell(at.cost) : '';
-          const hid = at.hid >= 0 ? fused.cell(at.hid).trim() : '';
-          const date = at.date >= 0 ? fused.cell(at.date) : '';
           // One facts object per job, refilled for each clean line (pricing and writing keep nothing of it).
+          // The extra cells are read where they lie in the line, not cut out of it.
           const facts = this.facts;
+          const text = fused.text;
+          facts.line = text;
+          // Where a column is missing, its range is empty (-1 for the id and cost: then their strings are written).
+          facts.idA = at.id >= 0 ? fused.cellStart(at.id) : -1;
+          facts.idB = at.id >= 0 ? fused.cellEnd(at.id) : -1;
+          const ca = (facts.costA = at.cost >= 0 ? fused.cellStart(at.cost) : -1);
+          const cb = (facts.costB = at.cost >= 0 ? fused.cellEnd(at.cost) : -1);
           // The fused reader has checked the amount's form: a char loop reads it.
-          facts.cost = costText === '' ? null : checkedYuan(costText);
+          facts.cost = ca === cb ? null : checkedYuan(text, ca, cb);
+          let a = at.hid >= 0 ? fused.cellStart(at.hid) : 0;
+          let b = at.hid >= 0 ? fused.cellEnd(at.hid) : 0;
+          while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
+          while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
+          facts.hospitalId = a === b ? null : text.slice(a, b);
+          facts.hidA = a;
+          facts.hidB = b;
+          facts.dateA = at.date >= 0 ? fused.cellStart(at.date) : 0;
+          facts.dateB = at.date >= 0 ? fused.cellEnd(at.date) : 0;
+          facts.date = facts.dateA === facts.dateB ? null : '';
           facts.los = v[4] === v[4] ? v[4]! : null;
-          facts.hospitalId = hid === '' ? null : hid;
           facts.hospitalLevel = v[7] === v[7] ? v[7]! : null;
           facts.patientShare = null;
           facts.review = false;
           facts.id = id;
-          facts.date = date === '' ? null : date;
-          facts.costText = costText;
           emit(line, facts, g, this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '', this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '');
         },
         slow: genericLine(generic, width, spec.newline),
@@ -253,7 +278,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const w = this.bytes;
     const pts = this.points;
     const t = r?.terms ?? null;
-    w.field(f.id);
+    if (f.idA < 0 || !w.plain(f.line, f.idA, f.idB)) w.field(f.id);
     w.byte(44);
     w.ascii(g.status);
     w.byte(44);
@@ -262,28 +287,28 @@ export class PriceJob implements BatchJob<MissingWeights> {
     w.recurring(g.drgName);
     w.byte(44);
     // Hospital ids are short plain ASCII as a rule: copied char by char; others are encoded once and reused.
-    if (f.hospitalId !== null) {
-      if (plainAscii(f.hospitalId)) w.ascii(f.hospitalId);
-      else w.recurring(f.hospitalId);
-    }
+    const hid = f.hospitalId;
+    if (hid !== null && !(f.hidA >= 0 ? w.plain(f.line, f.hidA, f.hidB) : w.plain(hid, 0, hid.length))) w.recurring(hid);
     w.byte(44);
     if (f.hospitalLevel !== null) w.ascii(this.number(f.hospitalLevel));
     w.byte(44);
-    if (f.date !== null) w.ascii(f.date);
+    // A date the fused reader read is YYYY-MM-DD (checked there): copied from the line.
+    if (f.date !== null && !(f.dateA >= 0 && w.plain(f.line, f.dateA, f.dateB))) w.ascii(f.dateA >= 0 ? f.line.slice(f.dateA, f.dateB) : f.date);
     w.byte(44);
     if (f.los !== null) w.ascii(this.number(f.los));
     w.byte(44);
-    if (f.cost !== null) w.ascii(f.costText !== null && canonicalYuan(f.costText) ? f.costText : formatYuan(f.cost));
+    // The cost as written when that is already how formatYuan writes it, else formatted from fen.
+    if (f.cost !== null && !(f.costA >= 0 && canonicalYuan(f.line, f.costA, f.costB) && w.plain(f.line, f.costA, f.costB))) w.yuan(f.cost);
     w.byte(44);
     if (t !== null) {
       // RW, coefficient, standard (and points) — and for a case paid the standard, class, mode and payment
       // too — are one text per DRG terms, built once.
       const seg = this.segments(t);
       if (r!.mode === 'standard' && r!.class === 'normal') {
-        w.ascii(seg.normal);
+        w.raw(seg.normal);
         return this.tail(f, r, shareText, notes);
       }
-      w.ascii(seg.terms);
+      w.raw(seg.terms);
     } else {
       w.ascii(pts ? ',,,,' : ',,,');
     }
@@ -296,7 +321,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
         w.ascii(r.points!.toString());
         w.byte(44);
       }
-      w.ascii(t !== null && r.payment === t.standardFen ? t.text.standard : formatYuan(r.payment!));
+      w.yuan(r.payment!);
     } else {
       w.byte(44);
       w.byte(44);
@@ -311,14 +336,14 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const pts = this.points;
     if (shareText === '' && !f.review && notes.length === 0 && !this.spec.trace && (r === null || (r.patientShare === null && r.fallback === null))) {
       // The usual row: every remaining column empty, written at once.
-      w.ascii(this.emptyTail);
+      w.raw(this.emptyTail);
       return;
     }
     w.byte(44);
-    if (r?.patientShare != null) w.ascii(formatYuan(r.patientShare));
+    if (r?.patientShare != null) w.yuan(r.patientShare);
     else if (shareText !== '') w.field(shareText);
     w.byte(44);
-    if (r?.fundPayment != null) w.ascii(formatYuan(r.fundPayment));
+    if (r?.fundPayment != null) w.yuan(r.fundPayment);
     w.byte(44);
     if (f.review) w.ascii('yes');
     w.byte(44);
@@ -330,7 +355,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
         w.ascii(fb.points!.toString());
         w.byte(44);
       }
-      w.ascii(formatYuan(fb.payment));
+      w.yuan(fb.payment);
     } else {
       w.byte(44);
       if (pts) w.byte(44);
@@ -360,44 +385,44 @@ const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'ho
   review: false,
   id: c.id,
   date: c.discharge_date,
-  costText: null,
+  line: '',
+  idA: -1,
+  idB: -1,
+  hidA: -1,
+  hidB: -1,
+  dateA: -1,
+  dateB: -1,
+  costA: -1,
+  costB: -1,
 });
 
 const NO_NOTES: readonly Note[] = [];
+const ASCII = new TextEncoder();
 
-/** True when the text is what formatYuan writes: digits (no leading zero unless alone), a point, two digits. */
-function canonicalYuan(s: string): boolean {
-  const n = s.length;
-  if (n < 4 || s.charCodeAt(n - 3) !== 46) return false;
-  if (s.charCodeAt(0) === 48 && n > 4) return false;
-  for (let i = 0; i < n; i++) {
+/** True when s[a, b) is what formatYuan writes: digits (no leading zero unless alone), a point, two digits. */
+function canonicalYuan(s: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 4 || s.charCodeAt(b - 3) !== 46) return false;
+  if (s.charCodeAt(a) === 48 && n > 4) return false;
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
-    if ((c < 48 || c > 57) && i !== n - 3) return false;
+    if ((c < 48 || c > 57) && i !== b - 3) return false;
   }
   return true;
 }
 
-/** Printable ASCII without CSV specials (comma, quote). */
-function plainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c > 126 || c === 44 || c === 34) return false;
-  }
-  return true;
-}
-
-/** Fen of an amount already known to be [+-]digits[.d[d]] (as the fused reader checks): parseYuan without a regex. */
-function checkedYuan(s: string): Fen {
-  let i = 0;
-  const neg = s.charCodeAt(0) === 45;
-  if (neg || s.charCodeAt(0) === 43) i = 1;
+/** Fen of s[a, b), an amount already known to be [+-]digits[.d[d]] (as the fused reader checks): parseYuan without a regex or a string. */
+function checkedYuan(s: string, a: number, b: number): Fen {
+  let i = a;
+  const neg = s.charCodeAt(a) === 45;
+  if (neg || s.charCodeAt(a) === 43) i++;
   let v = 0;
   let c = 0;
-  for (; i < s.length && (c = s.charCodeAt(i)) !== 46; i++) v = v * 10 + (c - 48);
+  for (; i < b && (c = s.charCodeAt(i)) !== 46; i++) v = v * 10 + (c - 48);
   let frac = 0;
-  if (i < s.length) {
+  if (i < b) {
     frac = (s.charCodeAt(i + 1) - 48) * 10;
-    if (i + 2 < s.length) frac += s.charCodeAt(i + 2) - 48;
+    if (i + 2 < b) frac += s.charCodeAt(i + 2) - 48;
   }
   const fen = v * 100 + frac;
   return (neg && fen !== 0 ? -fen : fen) as Fen;

@@ -98,6 +98,8 @@ export class Pricer {
   private readonly pointFen: Linear | null;
   private readonly pointScale: Decimal;
   private termsCount = 0;
+  /** The plan of the class the last `classify` chose, when that class pays a fixed amount. */
+  private fixedPlan: ClassPlan | null = null;
   private readonly scratch: { -readonly [K in keyof PricingCase]: PricingCase[K] } = { terms: null, unpaidReason: '', cost: 0, los: NaN, review: false };
 
   constructor(
@@ -145,7 +147,7 @@ export class Pricer {
   }
 
   private coefIdx(hospitalId: string | null, level: number | null): number {
-    if (hospitalId !== null) {
+    if (hospitalId !== null && this.coefByHospital.size > 0) {
       const h = this.coefByHospital.get(hospitalId);
       if (h !== undefined) return h;
     }
@@ -247,6 +249,11 @@ export class Pricer {
     const steps: string[] | undefined = trace ? [] : undefined;
     if (steps !== undefined && terms !== null) steps.push(`${terms.drg}: ${terms.how}`);
     const main = this.classify(c, CLASS_RULES, this.mainClasses, steps);
+    const fixed = this.fixedPlan;
+    if (fixed !== null && steps === undefined && patientShare === null && !review && unpaidReason === '') {
+      // A class paid a fixed amount (the standard), and nothing of the case itself in the result: one shared, frozen result per terms and class.
+      return (fixed.result ??= Object.freeze({ priced: true, class: main.class, mode: main.mode, terms, points: main.points, payment: main.payment, patientShare: null, fundPayment: null, review: false, fallback: null, notes: NO_NOTES, trace: undefined }));
+    }
     let fallback: ClassPayment | null = null;
     if (main.class === 'special_review') {
       fallback = this.classify(c, FALLBACK_RULES, this.fallbackClasses, steps, 'if the special-review cap refuses it: ');
@@ -292,6 +299,7 @@ export class Pricer {
     const k = classOf[i]!;
     const plan = this.plan(c.terms, k);
     let pay = plan.fixed;
+    this.fixedPlan = pay !== null ? plan : null;
     if (pay === null) {
       const cls = rules[i]!.name;
       const mode = this.policy.pay[cls]!.mode;
@@ -312,6 +320,8 @@ export class Pricer {
 interface ClassPlan {
   readonly fixed: ClassPayment | null;
   readonly linear: Linear | null;
+  /** For a fixed plan: the result of a case with no share, no review flag, no notes and no trace (made on first use). */
+  result?: PriceResult;
 }
 
 function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, trace: boolean): PriceResult {

@@ -1,0 +1,99 @@
+/**
+ * The byte writer's cell writers: `field` writes the UTF-8 of csvField,
+ * `yuan` the bytes formatYuan's string would, and `plain` copies a range of a
+ * line only when it needs no quoting, writing nothing otherwise.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../src/io/bytes.js';
+import { csvField } from '../src/io/csv.js';
+import { type Fen, formatYuan } from '../src/money.js';
+
+const text = (w: ByteWriter): string => Buffer.from(w.take()).toString('utf8');
+
+describe('ByteWriter.yuan', () => {
+  const same = (fen: number) => {
+    const w = new ByteWriter(4);
+    w.byte(59);
+    w.yuan(fen);
+    w.byte(59);
+    expect(text(w)).toBe(`;${formatYuan(fen as Fen)};`);
+  };
+
+  it('writes what formatYuan writes: zero, negatives, small, round and the largest amounts', () => {
+    const edges = [0, -0, 1, -1, 5, -5, 9, 10, -10, 99, -99, 100, -100, 101, -101, 999, 1000, 1001, 12345, -12345, 100000, 4764221, -4764221];
+    for (let p = 1; p <= 1e15; p *= 10) edges.push(p - 1, p, p + 1, -(p - 1), -p, -(p + 1));
+    edges.push(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1, 2 ** 52, -(2 ** 52));
+    for (const fen of edges) same(fen);
+  });
+
+  it('writes what formatYuan writes for any safe whole number of fen', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), (fen) => same(fen)), { numRuns: 5000 });
+    fc.assert(fc.property(fc.maxSafeInteger(), (fen) => same(fen)), { numRuns: 5000 });
+  });
+
+  it('refuses what is not a whole number of fen, as formatYuan does', () => {
+    for (const x of [0.5, -1.25, NaN, Infinity, 2 ** 53]) {
+      expect(() => new ByteWriter().yuan(x)).toThrow(RangeError);
+      expect(() => formatYuan(x as Fen)).toThrow(RangeError);
+    }
+  });
+
+  it('grows the buffer as needed', () => {
+    const w = new ByteWriter(1);
+    let want = '';
+    for (let i = 0; i < 1000; i++) {
+      w.yuan(i * 7919 - 3000);
+      want += formatYuan((i * 7919 - 3000) as Fen);
+    }
+    expect(text(w)).toBe(want);
+  });
+});
+
+describe('ByteWriter.plain', () => {
+  it('copies a range of printable ASCII without commas or quotes', () => {
+    const w = new ByteWriter(2);
+    const line = 'C1,H005,2024-04-13,123.45';
+    expect(w.plain(line, 3, 7)).toBe(true);
+    expect(w.plain(line, 8, 18)).toBe(true);
+    expect(w.plain(line, 0, 0)).toBe(true);
+    expect(text(w)).toBe('H0052024-04-13');
+  });
+
+  it('writes nothing and answers false for a range that would need care (comma, quote, control or non-ASCII)', () => {
+    for (const s of ['a,b', 'a"b', 'a\rb', 'a\tb', '医院', 'é', 'a\u007fb']) {
+      const w = new ByteWriter(2);
+      w.byte(120);
+      expect(w.plain(`>${s}<`, 1, s.length + 1)).toBe(false);
+      expect(text(w)).toBe('x');
+    }
+  });
+
+  it('agrees with a plain-ASCII test on any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), (s) => {
+        const w = new ByteWriter(1);
+        const ok = /^[\x20-\x7e]*$/.test(s) && !/[,"]/.test(s);
+        expect(w.plain(s, 0, s.length)).toBe(ok);
+        expect(text(w)).toBe(ok ? s : '');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('ByteWriter.field', () => {
+  it('writes any text as csvField does, UTF-8 encoded (short plain ASCII takes a copying shortcut)', () => {
+    const cells = ['C000000001', '', 'a,b', 'say "hi"', 'line\nbreak', 'cr\r', '阑尾炎', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(63)},`, `${'w'.repeat(40)}病`, 'é'];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...cells), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 8 }), (row) => {
+        const w = new ByteWriter(8); // small: the buffer grows mid-row
+        row.forEach((cell, i) => {
+          if (i > 0) w.byte(44);
+          w.field(cell);
+        });
+        expect(new TextDecoder().decode(w.take())).toBe(row.map(csvField).join(','));
+      }),
+    );
+  });
+});
