@@ -51,7 +51,7 @@ function decimalAt(text: string, a: number, b: number): number {
 }
 
 /** True when text[a, b) is empty or an amount as parseYuan reads it: [+-]digits{1,13}[.digits{1,2}]. */
-function amountOk(text: string, a: number, b: number): boolean {
+export function amountOk(text: string, a: number, b: number): boolean {
   if (a === b) return true;
   let i = a;
   let c = text.charCodeAt(i);

@@ -5,6 +5,7 @@
  * in CSV, a `qc` field in JSON lines).
  */
 import { addCode, groupPrepared, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { NO_CODE } from '../../groupers/chs-drg/codes.js';
 import { configOf } from '../qc/config.js';
 import { checkerFor, hasError } from '../qc/engine.js';
 import { QcRowReader } from '../qc/record.js';
@@ -15,6 +16,8 @@ export interface QcSpec {
   /** Region configuration file (resolved), or null for the defaults. */
   readonly config: string | null;
 }
+
+const outside = (table: CompiledScheme['dx'], id: number): boolean => id === NO_CODE || id >= table.dictionarySize;
 
 export class GroupQc {
   readonly rows: QcRowReader;
@@ -45,8 +48,9 @@ export class GroupQc {
     c.los = v.los;
     c.discharge = v.discharge;
     c.vent_hours = v.vent_hours;
-    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, v.dx[i]!, 'diagnoses');
-    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, v.px[i]!, 'procedures');
+    // As FusedReader.fillContext: a code's string only for one the dictionary does not know (its warning quotes it).
+    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, outside(s.dx, v.dxId[i]!) ? v.dx[i]! : '', 'diagnoses');
+    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, outside(s.px, v.pxId[i]!) ? v.px[i]! : '', 'procedures');
     return groupPrepared(s, c, v.input.id ?? '', trace);
   }
 
