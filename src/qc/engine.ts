@@ -120,32 +120,33 @@ class View extends CaseNumbers implements CaseView {
   private codes(system: 'dx' | 'px', list: readonly string[]): number {
     if (list.length > (system === 'dx' ? this.dxId : this.pxId).length) this.grow(system, list.length);
     const table = system === 'dx' ? this.scheme.dx : this.scheme.px;
+    const facts = system === 'dx' ? this.facts.dx : this.facts.px;
     const codes = system === 'dx' ? this.dxCodes : this.pxCodes;
     const ids = system === 'dx' ? this.dxId : this.pxId;
+    const flags = system === 'dx' ? this.dxFacts : this.pxFacts;
     let n = 0;
     for (let i = 0; i < list.length; i++) {
       const raw = list[i]!;
       // Case readers trim already: trim (a new string) only when an end is white space.
       const code = raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
       if (code === '') continue;
+      const id = table.lookup(code);
       codes[n] = code;
-      ids[n] = table.lookup(code);
-      this.setFacts(system, n, code);
+      ids[n] = id;
+      // A code the scheme has never heard of gets the facts its patterns give (rare: it is also an unknown code).
+      flags[n] = id >= 0 ? facts[id]! : this.facts.patternFacts(system, code);
       n++;
     }
     // Entries past n stay stale (rules read nDx / nPx): truncating an array is a slow runtime call.
     return n;
   }
 
-  /** The facts of code n, its id known; a code the scheme has never heard of gets the facts its patterns give (rare: it is also an unknown code). */
-  private setFacts(system: 'dx' | 'px', n: number, code: string | null): void {
-    const id = (system === 'dx' ? this.dxId : this.pxId)[n]!;
-    (system === 'dx' ? this.dxFacts : this.pxFacts)[n] = id >= 0 ? (system === 'dx' ? this.facts.dx : this.facts.px)[id]! : this.facts.patternFacts(system, code ?? this.codeAt(system, n));
-  }
-
   /** The `|`-separated codes of text[a, b) as `codes` reads a list cell: items trimmed, empty ones dropped. */
   private rangeCodes(system: 'dx' | 'px', text: string, a: number, b: number): number {
-    const table = system === 'dx' ? this.scheme.dx : this.scheme.px;
+    const dx = system === 'dx';
+    const table = dx ? this.scheme.dx : this.scheme.px;
+    const known = dx ? this.facts.dx : this.facts.px;
+    let ids = dx ? this.dxId : this.pxId;
     let n = 0;
     for (let i = a; i <= b; ) {
       let j = i;
@@ -156,11 +157,15 @@ class View extends CaseNumbers implements CaseView {
       while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
       i = j + 1;
       if (x === y) continue;
-      if (n === (system === 'dx' ? this.dxId : this.pxId).length) this.grow(system, 2 * n);
-      (system === 'dx' ? this.dxFrom : this.pxFrom)[n] = x;
-      (system === 'dx' ? this.dxTo : this.pxTo)[n] = y;
-      (system === 'dx' ? this.dxId : this.pxId)[n] = table.lookupRange(text, x, y);
-      this.setFacts(system, n, null);
+      if (n === ids.length) {
+        this.grow(system, 2 * n);
+        ids = dx ? this.dxId : this.pxId;
+      }
+      const id = table.lookupRange(text, x, y);
+      ids[n] = id;
+      (dx ? this.dxFrom : this.pxFrom)[n] = x;
+      (dx ? this.dxTo : this.pxTo)[n] = y;
+      (dx ? this.dxFacts : this.pxFacts)[n] = id >= 0 ? known[id]! : this.facts.patternFacts(system, text.slice(x, y));
       n++;
     }
     return n;
