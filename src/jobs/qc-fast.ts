@@ -108,14 +108,7 @@ export class FusedQc {
     const text = f.text;
     const r = this.row;
     const input = r.input;
-    const v = f.values; // FusedReader's order: sex, age, age_days, birth_weight, los, discharge, vent_hours, hospital_level
-    r.sex = v[0]!;
-    r.age = v[1]!;
-    r.age_days = v[2]!;
-    r.birth_weight = v[3]!;
-    r.los = v[4]!;
-    r.discharge = v[5]!;
-    r.vent_hours = v[6]!;
+    f.numbersInto(r);
     r.text = text;
     input.text = text;
     input.id = f.id;

@@ -44,6 +44,12 @@ export { REJECTS_HEADER };
 /** Counters: read = clean + warned + errored + rejected (blank lines apart); errors and warnings count findings. */
 export const zeroQcCounts = (): Counts => ({ read: 0, clean: 0, warned: 0, errored: 0, rejected: 0, blank: 0, errors: 0, warnings: 0 });
 
+/** A comma, then a CSV field. */
+function nextField(w: ByteWriter, s: string): void {
+  w.byte(44);
+  w.field(s);
+}
+
 export class QcJob implements BatchJob<QcTally> {
   readonly decoder: CaseDecoder;
   readonly rows: QcRowReader;
@@ -86,10 +92,8 @@ export class QcJob implements BatchJob<QcTally> {
         w.field(id);
         w.ascii(`,${line},${f.rule},${f.severity},`);
         w.field(f.field);
-        w.byte(44);
-        w.field(f.value);
-        w.byte(44);
-        w.field(f.message);
+        nextField(w, f.value);
+        nextField(w, f.message);
         w.byte(10);
       }
       counts['errors']! += errors;
