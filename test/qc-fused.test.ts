@@ -13,7 +13,11 @@ import { CaseDecoder } from '../src/case/decode.js';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { FusedReader } from '../src/jobs/group-fast.js';
+import { ByteWriter } from '../src/io/bytes.js';
+import { csvField } from '../src/io/csv.js';
 import { GroupJob, type GroupJobSpec } from '../src/jobs/group.js';
+import { findingsCell, writeFindingsCell } from '../src/jobs/group-qc.js';
+import type { Finding } from '../src/qc/types.js';
 import { QcJob, type QcJobSpec } from '../src/jobs/qc.js';
 import { qcConfig } from '../src/qc/config.js';
 import { scheme } from './helpers.js';
@@ -121,5 +125,16 @@ describe('the fused qc path gives the same bytes as the generic path', () => {
       fc.property(doc, (text) => same(text)),
       { numRuns: 100, seed: 7 },
     );
+  });
+});
+
+describe('the findings cell written as bytes', () => {
+  it('is csvField(findingsCell(…)): plain, non-ASCII, and values that need quotes', () => {
+    const f = (field: string, value: string): Finding => ({ rule: 'sex.dx', severity: 'error', field, value, message: 'm, "x"' });
+    for (const findings of [[], [f('diagnoses', 'N40.x00')], [f('diagnoses', 'N40.x00'), f('total_cost', '-1.00'), f('费用_床位', '一')], [f('age', 'forty'), f('cost_bed', '1,5')], [f('x', 'a"b')], [f('x', 'line\nbreak')]]) {
+      const w = new ByteWriter(4);
+      writeFindingsCell(w, findings);
+      expect(Buffer.from(w.take()).toString('utf8')).toBe(csvField(findingsCell(findings)));
+    }
   });
 });

@@ -6,6 +6,8 @@
  */
 import { addCode, groupPrepared, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { NO_CODE } from '../../groupers/chs-drg/codes.js';
+import type { ByteWriter } from '../io/bytes.js';
+import { csvField } from '../io/csv.js';
 import { configOf } from '../qc/config.js';
 import { checkerFor, hasError } from '../qc/engine.js';
 import { QcRowReader } from '../qc/record.js';
@@ -68,4 +70,27 @@ export class GroupQc {
 /** Findings in one CSV cell: `severity rule field=value`, `|`-separated, in rule order. */
 export function findingsCell(findings: readonly Finding[]): string {
   return findings.map((f) => `${f.severity} ${f.rule} ${f.field}=${f.value}`).join('|');
+}
+
+/** The findings cell as CSV bytes, the same as csvField(findingsCell(…)) but without building the text unless it needs quotes (rare). */
+export function writeFindingsCell(w: ByteWriter, findings: readonly Finding[]): void {
+  // Severities and rule ids are plain ASCII words; only fields and values can need quotes.
+  for (const f of findings) if (csvField(f.field) !== f.field || csvField(f.value) !== f.value) return w.field(findingsCell(findings));
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (i > 0) w.byte(124);
+    w.ascii(f.severity);
+    w.byte(32);
+    w.ascii(f.rule);
+    w.byte(32);
+    plain(w, f.field);
+    w.byte(61);
+    plain(w, f.value);
+  }
+}
+
+/** Text needing no quotes: ASCII copied char by char (codes, numbers, field names), anything else encoded. */
+function plain(w: ByteWriter, s: string): void {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return w.text(s);
+  w.ascii(s);
 }

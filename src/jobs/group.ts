@@ -14,12 +14,12 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
+import type { RowVisitor } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { FusedReader, genericLine } from './group-fast.js';
 import { FusedQc } from './qc-fast.js';
 import { visitLines } from '../io/lines.js';
-import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
+import { findingsCell, GroupQc, type QcSpec, writeFindingsCell } from './group-qc.js';
 import type { Finding } from '../qc/types.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'text';
@@ -237,7 +237,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     }
     if (findings !== null) {
       w.byte(44);
-      if (findings.length > 0) w.field(findingsCell(findings));
+      writeFindingsCell(w, findings);
     }
     if (cmp !== null) {
       w.byte(44);
