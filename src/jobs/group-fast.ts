@@ -16,7 +16,7 @@ import { CASE_FIELDS, type CaseField, isTrimSpace } from '../case/schema.js';
 import type { RecordBatch } from '../io/records.js';
 import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
-import type { CaseContext } from '../../groupers/chs-drg/context.js';
+import type { CaseContext, CaseNumbers } from '../../groupers/chs-drg/context.js';
 import { NO_CODE } from '../../groupers/chs-drg/codes.js';
 
 /** Not a value: the line must take the generic path. */
@@ -51,7 +51,7 @@ function decimalAt(text: string, a: number, b: number): number {
 }
 
 /** True when text[a, b) is empty or an amount as parseYuan reads it: [+-]digits{1,13}[.digits{1,2}]. */
-function amountOk(text: string, a: number, b: number): boolean {
+export function amountOk(text: string, a: number, b: number): boolean {
   if (a === b) return true;
   let i = a;
   let c = text.charCodeAt(i);
@@ -236,11 +236,9 @@ export class FusedReader {
     return true;
   }
 
-  /** Fill a scheme's context with the current clean line: numbers, then codes (unknown codes become warnings there). */
-  fillContext(s: CompiledScheme, c: CaseContext, translate: boolean): void {
-    const text = this.lineText;
+  /** The numbers of the current clean line that grouping and the checks read (missing ones NaN). */
+  numbersInto(c: CaseNumbers): void {
     const v = this.values;
-    c.reset(8, 4);
     c.sex = v[0]!;
     c.age = v[1]!;
     c.age_days = v[2]!;
@@ -248,6 +246,13 @@ export class FusedReader {
     c.los = v[4]!;
     c.discharge = v[5]!;
     c.vent_hours = v[6]!;
+  }
+
+  /** Fill a scheme's context with the current clean line: numbers, then codes (unknown codes become warnings there). */
+  fillContext(s: CompiledScheme, c: CaseContext, translate: boolean): void {
+    const text = this.lineText;
+    c.reset(8, 4);
+    this.numbersInto(c);
     const dxAt = this.at[DX_FIELD]!;
     const pxAt = this.at[PX_FIELD]!;
     if (dxAt >= 0) this.codes(s, c, text, this.start[dxAt]!, this.end[dxAt]!, 'diagnoses', translate);

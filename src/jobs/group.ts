@@ -14,11 +14,12 @@ import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js'
 import { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
-import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
+import type { RowVisitor } from '../io/rows.js';
 import { formatTrace, groupCase, groupPrepared, loadSchemeSync, NO_DRG, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
-import { FusedReader } from './group-fast.js';
+import { FusedReader, genericLine } from './group-fast.js';
+import { FusedQc } from './qc-fast.js';
 import { visitLines } from '../io/lines.js';
-import { findingsCell, GroupQc, type QcSpec } from './group-qc.js';
+import { findingsCell, GroupQc, type QcSpec, writeFindingsCell } from './group-qc.js';
 import type { Finding } from '../qc/types.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'text';
@@ -104,6 +105,8 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
   private readonly fused: FusedReader | null;
   /** Quality checks (`--qc`), or null. */
   private readonly qc: GroupQc | null;
+  /** The quality checks on the fused reader's clean lines (with --qc and a fused reader), or null. */
+  private readonly fusedQc: FusedQc | null;
   /** CSV output is written as bytes (see io/bytes.ts); reused across batches. */
   private readonly bytes = new ByteWriter(1 << 20);
   /** The fused path's results, overwritten case after case (each is written out before the next is grouped). */
@@ -123,8 +126,8 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     this.compare = spec.compare === null ? null : (loaded.compare ?? loadSchemeSync(spec.compare));
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
     this.qc = spec.qc ? new GroupQc(spec.qc, this.scheme, spec.header) : null;
-    // The fused reader builds no case objects, which the quality checks need: with --qc, the generic path.
-    this.fused = loaded.fused === false || this.qc !== null ? null : FusedReader.for(this.decoder);
+    this.fused = loaded.fused === false ? null : FusedReader.for(this.decoder);
+    this.fusedQc = this.qc !== null && this.fused !== null ? new FusedQc(this.fused, this.decoder, this.qc.rows) : null;
   }
 
   static merge(a: MigrationMatrix, b: MigrationMatrix): MigrationMatrix {
@@ -145,12 +148,12 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     let rejects = '';
     const spec = this.spec;
     const options = { trace: spec.trace, translate: spec.translate };
-    const csv = spec.format === 'csv' && !spec.translate && !spec.trace && this.qc === null;
+    const csv = spec.format === 'csv' && !spec.translate && !spec.trace;
     const qc = this.qc;
     const emit = (line: number, r: GroupResult, cmp: GroupResult | null, findings: readonly Finding[] | null = null): void => {
       counts['read']!++;
       counts[r.status]!++;
-      if (csv) this.csvBytes(r, cmp);
+      if (csv) this.csvBytes(r, cmp, findings);
       else out += this.format(line, r, cmp, findings);
       if (matrix !== undefined) {
         const key = cellKey(r, cmp);
@@ -190,8 +193,17 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     const fused = this.fused;
     if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
+      const slow = genericLine(generic, width, spec.newline);
+      const fusedQc = this.fusedQc;
       fused.each(batch, spec.newline, {
         clean: (line, id) => {
+          if (fusedQc !== null) {
+            // As the generic path's row visitor does with a case that has no field problems.
+            if (!fusedQc.read()) return slow(line, fusedQc.lineText(), false);
+            const findings = fusedQc.check();
+            emit(line, qc!.blocks(findings) ? invalidResult(id, qc!.reasons(findings)) : qc!.group(spec.trace, spec.translate), null, findings);
+            return;
+          }
           fused.fillContext(this.scheme, this.scheme.ctx, spec.translate);
           const r = groupPrepared(this.scheme, this.scheme.ctx, id, spec.trace, this.slot);
           let cmp: GroupResult | null = null;
@@ -201,7 +213,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
           }
           emit(line, r, cmp);
         },
-        slow: (line, lineText, quoted) => (quoted ? visitRecord(line, lineText.endsWith('\r') ? lineText.slice(0, -1) : lineText, width, spec.newline, generic) : visitQuoteFreeLine(line, lineText, width, generic)),
+        slow,
       });
     } else {
       visitLines(batch, this.decoder.width, spec.newline, generic);
@@ -211,7 +223,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
   }
 
   /** One CSV row as bytes: the same text as `format` gives for csv (a test holds them equal). */
-  private csvBytes(r: GroupResult, cmp: GroupResult | null): void {
+  private csvBytes(r: GroupResult, cmp: GroupResult | null, findings: readonly Finding[] | null): void {
     const w = this.bytes;
     w.field(r.id);
     w.byte(44);
@@ -226,6 +238,10 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     } else {
       w.byte(44);
       w.byte(44);
+    }
+    if (findings !== null) {
+      w.byte(44);
+      writeFindingsCell(w, findings);
     }
     if (cmp !== null) {
       w.byte(44);

@@ -10,7 +10,8 @@
  * only when a rule reports.
  */
 import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
-import { CaseNumbers } from '../../groupers/chs-drg/context.js';
+import { CaseNumbers, type NumbersInput } from '../../groupers/chs-drg/context.js';
+import { isTrimSpace } from '../case/schema.js';
 import type { QcConfig } from './config.js';
 import { type CodeFacts, computeFacts } from './facts.js';
 import { QC_RULES, RULES_BY_ID } from './rules/index.js';
@@ -28,21 +29,47 @@ function any(facts: Uint32Array, n: number): number {
 }
 const EMPTY_INPUT: QcInput = {};
 
+/**
+ * A row read straight from CSV text by a fused reader (jobs/qc-fast.ts): its
+ * numbers (NaN when missing) and dates (day numbers) already read, its codes
+ * still ranges of `text` — the view makes strings of them only when a rule
+ * asks for one.
+ */
+export interface TextRow extends NumbersInput {
+  readonly input: QcInput;
+  readonly admitDay: number;
+  readonly dischargeDay: number;
+  readonly text: string;
+  /** The diagnosis and procedure cells: text[dxStart, dxEnd), text[pxStart, pxEnd); start -1 when the file has no such column. */
+  readonly dxStart: number;
+  readonly dxEnd: number;
+  readonly pxStart: number;
+  readonly pxEnd: number;
+}
+
 /** The reusable per-case view the rules read (see CaseView). */
 class View extends CaseNumbers implements CaseView {
   input: QcInput = EMPTY_INPUT;
   admitDay = NaN;
   dischargeDay = NaN;
   nDx = 0;
-  dx: string[] = [];
   dxId = new Int32Array(16);
   dxFacts = new Uint32Array(16);
   dxAny = 0;
   pxAny = 0;
   nPx = 0;
-  px: string[] = [];
   pxId = new Int32Array(16);
   pxFacts = new Uint32Array(16);
+  /** The codes as strings (see `dx`, `px`). */
+  private dxCodes: string[] = [];
+  private pxCodes: string[] = [];
+  /** Set by loadText: the codes are still the ranges below, of `text`. */
+  private pending = false;
+  private text = '';
+  private dxFrom = new Int32Array(16);
+  private dxTo = new Int32Array(16);
+  private pxFrom = new Int32Array(16);
+  private pxTo = new Int32Array(16);
 
   constructor(
     readonly scheme: CompiledScheme,
@@ -52,8 +79,20 @@ class View extends CaseNumbers implements CaseView {
     super();
   }
 
+  /** Diagnosis codes as given (trimmed); made from the line's text on first use after loadText. */
+  get dx(): readonly string[] {
+    if (this.pending) this.materialise();
+    return this.dxCodes;
+  }
+
+  get px(): readonly string[] {
+    if (this.pending) this.materialise();
+    return this.pxCodes;
+  }
+
   load(c: QcInput): void {
     this.input = c;
+    this.pending = false;
     this.setNumbers(c);
     this.admitDay = c.admit_date ? dayNumber(c.admit_date) : NaN;
     this.dischargeDay = c.discharge_date ? dayNumber(c.discharge_date) : NaN;
@@ -63,12 +102,26 @@ class View extends CaseNumbers implements CaseView {
     this.pxAny = any(this.pxFacts, this.nPx);
   }
 
+  /** Load a row read from CSV text: the same view as `load` of its decoded case. */
+  loadText(r: TextRow): void {
+    this.input = r.input;
+    this.setNumbers(r);
+    this.admitDay = r.admitDay;
+    this.dischargeDay = r.dischargeDay;
+    this.text = r.text;
+    this.pending = true;
+    this.nDx = r.dxStart < 0 ? 0 : this.rangeCodes('dx', r.text, r.dxStart, r.dxEnd);
+    this.nPx = r.pxStart < 0 ? 0 : this.rangeCodes('px', r.text, r.pxStart, r.pxEnd);
+    this.dxAny = any(this.dxFacts, this.nDx);
+    this.pxAny = any(this.pxFacts, this.nPx);
+  }
+
   /** Trim, drop empty items, look each code up once and read its facts. */
   private codes(system: 'dx' | 'px', list: readonly string[]): number {
     if (list.length > (system === 'dx' ? this.dxId : this.pxId).length) this.grow(system, list.length);
     const table = system === 'dx' ? this.scheme.dx : this.scheme.px;
     const facts = system === 'dx' ? this.facts.dx : this.facts.px;
-    const codes = system === 'dx' ? this.dx : this.px;
+    const codes = system === 'dx' ? this.dxCodes : this.pxCodes;
     const ids = system === 'dx' ? this.dxId : this.pxId;
     const flags = system === 'dx' ? this.dxFacts : this.pxFacts;
     let n = 0;
@@ -88,13 +141,63 @@ class View extends CaseNumbers implements CaseView {
     return n;
   }
 
+  /** The `|`-separated codes of text[a, b) as `codes` reads a list cell: items trimmed, empty ones dropped. */
+  private rangeCodes(system: 'dx' | 'px', text: string, a: number, b: number): number {
+    const dx = system === 'dx';
+    const table = dx ? this.scheme.dx : this.scheme.px;
+    const known = dx ? this.facts.dx : this.facts.px;
+    let ids = dx ? this.dxId : this.pxId;
+    let n = 0;
+    for (let i = a; i <= b; ) {
+      let j = i;
+      while (j < b && text.charCodeAt(j) !== 124 /* | */) j++;
+      let x = i;
+      let y = j;
+      while (x < y && isTrimSpace(text.charCodeAt(x))) x++;
+      while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
+      i = j + 1;
+      if (x === y) continue;
+      if (n === ids.length) {
+        this.grow(system, 2 * n);
+        ids = dx ? this.dxId : this.pxId;
+      }
+      const id = table.lookupRange(text, x, y);
+      ids[n] = id;
+      (dx ? this.dxFrom : this.pxFrom)[n] = x;
+      (dx ? this.dxTo : this.pxTo)[n] = y;
+      (dx ? this.dxFacts : this.pxFacts)[n] = id >= 0 ? known[id]! : this.facts.patternFacts(system, text.slice(x, y));
+      n++;
+    }
+    return n;
+  }
+
+  private codeAt(system: 'dx' | 'px', i: number): string {
+    return this.text.slice((system === 'dx' ? this.dxFrom : this.pxFrom)[i]!, (system === 'dx' ? this.dxTo : this.pxTo)[i]!);
+  }
+
+  private materialise(): void {
+    this.pending = false;
+    for (let i = 0; i < this.nDx; i++) this.dxCodes[i] = this.codeAt('dx', i);
+    for (let i = 0; i < this.nPx; i++) this.pxCodes[i] = this.codeAt('px', i);
+  }
+
+  /** Room for `size` codes of a system, keeping those already read. */
   private grow(system: 'dx' | 'px', size: number): void {
+    const more = <T extends Int32Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a.subarray(0, Math.min(a.length, size)));
+      return b;
+    };
     if (system === 'dx') {
-      this.dxId = new Int32Array(size);
-      this.dxFacts = new Uint32Array(size);
+      this.dxId = more(this.dxId);
+      this.dxFacts = more(this.dxFacts);
+      this.dxFrom = more(this.dxFrom);
+      this.dxTo = more(this.dxTo);
     } else {
-      this.pxId = new Int32Array(size);
-      this.pxFacts = new Uint32Array(size);
+      this.pxId = more(this.pxId);
+      this.pxFacts = more(this.pxFacts);
+      this.pxFrom = more(this.pxFrom);
+      this.pxTo = more(this.pxTo);
     }
   }
 
@@ -162,8 +265,18 @@ export class Checker {
    * value yields one finding.
    */
   check(c: QcInput, unreadable: readonly string[] | null = null): readonly Finding[] {
+    this.loader.load(c);
+    return this.run(unreadable);
+  }
+
+  /** The findings of a row read from CSV text (every value readable): the same as `check` of its decoded case. */
+  checkText(r: TextRow): readonly Finding[] {
+    this.loader.loadText(r);
+    return this.run(null);
+  }
+
+  private run(unreadable: readonly string[] | null): readonly Finding[] {
     const v = this.loader;
-    v.load(c);
     this.out = null;
     const prefix = this.config.params.cost_column_prefix;
     for (const e of this.enabled) {

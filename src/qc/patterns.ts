@@ -42,7 +42,11 @@ export function compilePattern(raw: string): CodePattern | string {
 
 /** True when the code (any letter case) matches the pattern. */
 export function matches(p: CodePattern, code: string): boolean {
-  const c = code.trim().toUpperCase();
+  return matchesFolded(p, code.trim().toUpperCase());
+}
+
+/** matches, for a code already trimmed and upper-cased. */
+function matchesFolded(p: CodePattern, c: string): boolean {
   switch (p.kind) {
     case 'code':
       return c === p.code;
@@ -56,6 +60,8 @@ export function matches(p: CodePattern, code: string): boolean {
 }
 
 export function matchesAny(patterns: readonly CodePattern[], code: string): boolean {
-  for (const p of patterns) if (matches(p, code)) return true;
+  if (patterns.length === 0) return false;
+  const c = code.trim().toUpperCase();
+  for (const p of patterns) if (matchesFolded(p, c)) return true;
   return false;
 }

@@ -17,7 +17,12 @@ export function slot(kind: 'diagnosis' | 'procedure', i: number): string {
  * runs for every case that has dates).
  */
 export function dayNumber(date: string): number {
-  const d = (i: number): number => date.charCodeAt(i) - 48;
+  return dayNumberAt(date, 0);
+}
+
+/** dayNumber of the date written at text[at, at + 10) (for readers that keep a line's text). */
+export function dayNumberAt(text: string, at: number): number {
+  const d = (i: number): number => text.charCodeAt(at + i) - 48;
   const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
   const m = d(5) * 10 + d(6);
   const day = d(8) * 10 + d(9);
