@@ -17,8 +17,8 @@
  * - Reversing a bill subtracts what it added; later bills see the corrected
  *   totals. Bills settled after it are not re-settled.
  * - Within a transaction a person's year is read once (the write lock is
- *   held, so no one else can change it) and written once, before the commit,
- *   in key order; the copy in memory is dropped when the transaction ends.
+ *   held, so no one else can change it) and written once, before the commit;
+ *   the copy in memory is dropped when the transaction ends.
  * - Counters (a person's year, a bill's delta) are stored as small blobs
  *   (counter-codec.ts) rather than JSON: fewer bytes, fewer pages a commit
  *   rewrites.
@@ -333,12 +333,14 @@ export class Ledger {
     }
   }
 
-  /** Write the years changed in this transaction, each once, in key order (neighbouring rows share pages). */
+  /**
+   * Write the years changed in this transaction, each once, in the order first changed (sorting them
+   * by key measured no faster: the look-ups cost the same, and the sort costs about 2 %).
+   */
   private flushYears(): void {
     if (this.dirty.length === 0) return;
     const rows = this.dirty;
     this.dirty = [];
-    rows.sort((a, b) => (a.person < b.person ? -1 : a.person > b.person ? 1 : a.year - b.year));
     for (const r of rows) {
       r.dirty = false;
       if (r.inDb) this.st.updatePerson.run(r.admissions, encodeCounters(r.counters, this.names), r.person, r.year);
