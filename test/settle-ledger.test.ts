@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { billLines, BILLS_HEADER } from '../bench/bills.js';
 import { parseYuan, type Fen } from '../src/money.js';
 import { BillDecoder, type Bill } from '../src/settle/bill.js';
+import { CounterNames, encodeCounters } from '../src/settle/counter-codec.js';
 import { Ledger, type LedgerOutcome } from '../src/settle/ledger.js';
 import { settleBill, type Settlement } from '../src/settle/settle.js';
 import type { CompiledPolicy } from '../src/settle/policy/load.js';
@@ -169,7 +170,12 @@ describe('transactions', () => {
     ledger.settle(p, bill({ bill_id: 'A', total_cost: '5000.00' }));
     expect(ledger.verify().ok).toBe(true);
     const db = new Database(path);
-    db.prepare("UPDATE person_year SET counters = json_set(counters, '$.\"basic.paid\"', 1)").run();
+    // basic.paid set to 1 fen in the counters blob, the other counters kept.
+    const names = new CounterNames(() => {
+      throw new Error('no new names here');
+    });
+    names.load(db.prepare<[], [number, string]>('SELECT id, name FROM counter_name').raw().all());
+    db.prepare('UPDATE person_year SET counters = ?').run(encodeCounters({ ...ledger.usage('P1', 2023).counters, 'basic.paid': 1 }, names));
     db.close();
     expect(ledger.verify()).toMatchObject({ ok: false, problems: [expect.stringContaining('basic.paid is 1, its bills add up to')] });
     ledger.close();
