@@ -309,7 +309,6 @@ interface HeadBytes {
   readonly mdc: string | null;
   readonly adrg: string | null;
   readonly drgName: string;
-  readonly ccLevel: string;
   readonly bytes: Uint8Array;
 }
 
@@ -317,19 +316,24 @@ interface HeadBytes {
  * The CSV bytes of {@link groupCells} for the results of one DRG, encoded
  * once: the cells before cc_dx repeat case after case (a DRG has one MDC,
  * ADRG and name), so a row copies them as one run of bytes. An entry is kept
- * per DRG code and replaced when a result of that code differs in any cell.
+ * per DRG code and complication level, and replaced when a result with them
+ * differs in any other cell.
  */
 class GroupCellsMemo {
-  private readonly byDrg = new Map<string, HeadBytes>();
+  /** DRG code → entries by complication level (MCC, CC, none): a DRG split "MCC or CC" gives both levels. */
+  private readonly byDrg = new Map<string, (HeadBytes | undefined)[]>();
 
   write(w: ByteWriter, r: GroupResult): void {
-    const e = this.byDrg.get(r.drg);
-    if (e !== undefined && e.status === r.status && e.mdc === r.mdc && e.adrg === r.adrg && e.drgName === r.drgName && e.ccLevel === r.ccLevel) {
+    let entries = this.byDrg.get(r.drg);
+    if (entries === undefined) this.byDrg.set(r.drg, (entries = [undefined, undefined, undefined]));
+    const level = r.ccLevel === 'MCC' ? 0 : r.ccLevel === 'CC' ? 1 : 2;
+    const e = entries[level];
+    if (e !== undefined && e.status === r.status && e.mdc === r.mdc && e.adrg === r.adrg && e.drgName === r.drgName) {
       w.raw(e.bytes);
     } else {
       const from = w.length;
       groupHeadCells(w, r);
-      this.byDrg.set(r.drg, { status: r.status, mdc: r.mdc, adrg: r.adrg, drgName: r.drgName, ccLevel: r.ccLevel, bytes: w.copy(from) });
+      entries[level] = { status: r.status, mdc: r.mdc, adrg: r.adrg, drgName: r.drgName, bytes: w.copy(from) };
     }
     w.byte(44);
     if (r.ccDx !== null) w.ascii(r.ccDx);

@@ -16,7 +16,7 @@ import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
 import { type Fen, parseYuan } from '../money.js';
-import { groupCase, groupPrepared, loadSchemeSync, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
+import { groupCase, groupPrepared, loadSchemeSync, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { loadWeightTable, type WeightTable } from '../../weights/table.js';
 import { loadPolicy, type Policy } from '../payment/policy.js';
 import { Pricer, type PriceInput, type PriceNote, type PriceResult } from '../payment/price.js';
@@ -100,6 +100,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
   readonly decoder: CaseDecoder;
   private readonly fused: FusedReader | null;
   private readonly bytes = new ByteWriter(1 << 20);
+  /** The fused path's group result, overwritten row after row (each row is priced and written before the next). */
+  private readonly slot = resultSlot();
   private readonly points: boolean;
   private readonly shareAt: number;
   private readonly reviewAt: number;
@@ -199,7 +201,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
       fused.each(batch, spec.newline, {
         clean: (line, id) => {
           fused.fillContext(this.scheme, this.scheme.ctx, false);
-          const g = groupPrepared(this.scheme, this.scheme.ctx, id, false);
+          const g = groupPrepared(this.scheme, this.scheme.ctx, id, false, this.slot);
           // One facts object per job, refilled for each clean line (pricing and writing keep nothing of it).
           // The extra cells are read where they lie in the line, not cut out of it.
           const facts = this.facts;

@@ -14,7 +14,7 @@ import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
 import { parseYuan } from '../money.js';
-import { groupCase, groupPrepared, loadSchemeSync, type CompiledScheme, type GroupStatus } from '../../groupers/chs-drg/index.js';
+import { groupCase, groupPrepared, loadSchemeSync, resultSlot, type CompiledScheme, type GroupStatus } from '../../groupers/chs-drg/index.js';
 import { SPILL_RECORD, writeSpill } from '../../weights/history.js';
 import { FusedReader, genericLine } from './group-fast.js';
 
@@ -42,6 +42,8 @@ export class WeightsJob implements BatchJob {
   readonly scheme: CompiledScheme;
   readonly decoder: CaseDecoder;
   private readonly fused: FusedReader | null;
+  /** The fused path's group result, overwritten row after row (only its status and DRG are kept). */
+  private readonly slot = resultSlot();
   private readonly drgIndex: Map<string, number>;
   private readonly yearAt: number;
   private readonly costAt: number;
@@ -128,7 +130,7 @@ export class WeightsJob implements BatchJob {
       fused.each(batch, this.spec.newline, {
         clean: (_line, id) => {
           fused.fillContext(this.scheme, this.scheme.ctx, false);
-          const g = groupPrepared(this.scheme, this.scheme.ctx, id, false);
+          const g = groupPrepared(this.scheme, this.scheme.ctx, id, false, this.slot);
           const los = fused.values[4]!;
           take(g.status, g.drg, this.costAt >= 0 ? fused.cell(this.costAt) : '', yearOf(fused), los);
         },
