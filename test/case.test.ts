@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaseDecoder, HeaderError, parseColumnMap, parseNumberCell } from '../src/case/decode.js';
-import { CASE_FIELDS, parseCase, splitCodes } from '../src/case/schema.js';
+import { CASE_FIELDS, ListItems, parseCase, splitCodes } from '../src/case/schema.js';
+import { amountOk, checkedFen } from '../src/jobs/group-fast.js';
 import { formatYuan, parseYuan, roundFen } from '../src/money.js';
 
 describe('parseCase (zod schema)', () => {
@@ -131,5 +132,39 @@ describe('the decoder agrees with the zod schema', () => {
       }),
       { numRuns: 3000, seed: 7 },
     );
+  });
+});
+
+describe('reading list cells and amounts inside a line (the fused readers)', () => {
+  const cellText = fc.string({ unit: fc.constantFrom('A', 'b', '1', '.', 'x', '|', ' ', '\t', '\u3000', ','), maxLength: 30 });
+
+  it('ListItems gives the ranges of the items splitCodes returns', () => {
+    const items = new ListItems();
+    fc.assert(
+      fc.property(cellText, cellText, cellText, (before, cell, after) => {
+        const line = `${before}${cell}${after}`;
+        items.reset(line, before.length, before.length + cell.length);
+        const got: string[] = [];
+        while (items.next()) got.push(line.slice(items.from, items.to));
+        expect(got).toEqual(splitCodes(cell));
+      }),
+      { numRuns: 500, seed: 5 },
+    );
+  });
+
+  it('checkedFen reads every amount amountOk accepts as parseYuan does (a negative zero as 0), and an empty cell as null', () => {
+    const amount = fc.tuple(fc.constantFrom('', '+', '-'), fc.bigInt({ min: 0n, max: 9_999_999_999_999n }), fc.constantFrom('', '.0', '.5', '.05', '.99', '.1', '.00')).map(([s, v, f]) => `${s}${v}${f}`);
+    fc.assert(
+      fc.property(amount, cellText, (a, around) => {
+        const line = `${around},${a},${around}`;
+        const from = around.length + 1;
+        expect(amountOk(line, from, from + a.length)).toBe(true);
+        const fen = checkedFen(line, from, from + a.length);
+        expect(Object.is(fen, parseYuan(a) === 0 ? 0 : parseYuan(a))).toBe(true);
+      }),
+      { numRuns: 1000, seed: 6 },
+    );
+    expect(checkedFen('a,,b', 2, 2)).toBeNull();
+    expect(Object.is(checkedFen('-0.00', 0, 5), 0)).toBe(true);
   });
 });

@@ -78,6 +78,47 @@ export function splitCodes(cell: string): string[] {
   }
 }
 
+/**
+ * The items of a list cell text[a, b) as ranges, read as {@link splitCodes}
+ * reads the cell (split on `|`, items trimmed, empty ones skipped), for
+ * readers that look codes up inside a CSV line without making strings. One
+ * scanner is reused: `reset`, then `next()` until it returns false; the
+ * current item is text[from, to).
+ */
+export class ListItems {
+  from = 0;
+  to = 0;
+  private text = '';
+  private at = 0;
+  private end = 0;
+
+  reset(text: string, a: number, b: number): void {
+    this.text = text;
+    this.at = a;
+    this.end = b;
+  }
+
+  next(): boolean {
+    const text = this.text;
+    const b = this.end;
+    while (this.at <= b) {
+      let j = this.at; // scan only this cell: indexOf would run on into the rest of the line
+      while (j < b && text.charCodeAt(j) !== 124 /* | */) j++;
+      let x = this.at;
+      let y = j;
+      while (x < y && isTrimSpace(text.charCodeAt(x))) x++;
+      while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
+      this.at = j + 1;
+      if (x < y) {
+        this.from = x;
+        this.to = y;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
 /** True when `y-m-d` names a real calendar day. */
 export function isRealDate(text: string): boolean {
   const m = DATE_TEXT.exec(text);

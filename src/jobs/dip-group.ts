@@ -21,7 +21,7 @@ import { ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
-import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
+import { Decimal, formatYuan, roundFen } from '../money.js';
 import { DipScorer, type ScoreRow } from '../payment/dip/score.js';
 import type { AdjustInput } from '../payment/dip/adjust/index.js';
 import {
@@ -37,7 +37,7 @@ import {
   type MatchKind,
   MatchOutcome,
 } from '../../groupers/dip/index.js';
-import { FusedReader } from './group-fast.js';
+import { checkedFen, FusedReader } from './group-fast.js';
 
 export type DipOutputFormat = 'csv' | 'jsonl';
 
@@ -159,27 +159,6 @@ function icuAt(text: string, a: number, b: number): number {
   return v;
 }
 
-/** An amount the fused reader has checked (`[+-]digits[.d[d]]`) as fen; null when empty. */
-function fenAt(text: string, a: number, b: number): Fen | null {
-  if (a === b) return null;
-  let i = a;
-  let neg = false;
-  const c0 = text.charCodeAt(i);
-  if (c0 === 45 || c0 === 43) {
-    neg = c0 === 45;
-    i++;
-  }
-  let yuan = 0;
-  let c = 0;
-  for (; i < b && (c = text.charCodeAt(i)) !== 46; i++) yuan = yuan * 10 + (c - 48);
-  let frac = 0;
-  let digits = 0;
-  for (i++; i < b; i++, digits++) frac = frac * 10 + (text.charCodeAt(i) - 48);
-  if (digits === 1) frac *= 10;
-  const fen = yuan * 100 + frac;
-  return (neg ? -fen : fen) as Fen;
-}
-
 /** A grouped and scored case, as the settle job aggregates it. */
 export interface ScoredCase {
   readonly case: Case;
@@ -299,7 +278,7 @@ export class DipGroupJob implements BatchJob {
           const pxA = this.pxAt >= 0 ? fused.cellStart(this.pxAt) : 0;
           const pxB = this.pxAt >= 0 ? fused.cellEnd(this.pxAt) : 0;
           prepareCodes(this.directory, t, dxA, dxB, t, pxA, pxB, this.prepared, this.detailed);
-          const cost = this.costAt >= 0 ? fenAt(t, fused.cellStart(this.costAt), fused.cellEnd(this.costAt)) : null;
+          const cost = this.costAt >= 0 ? checkedFen(t, fused.cellStart(this.costAt), fused.cellEnd(this.costAt)) : null;
           this.input.fromLine(fused.values, icu, t, dxA, dxB);
           counts[C.read]!++;
           this.one(line, id, cost, counts, out, null);

@@ -12,12 +12,13 @@
  * output of both paths byte-identical.
  */
 import type { CaseDecoder } from '../case/decode.js';
-import { CASE_FIELDS, type CaseField, isTrimSpace } from '../case/schema.js';
+import { CASE_FIELDS, type CaseField, isTrimSpace, ListItems } from '../case/schema.js';
 import type { RecordBatch } from '../io/records.js';
 import { type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { addCode, type CompiledScheme } from '../../groupers/chs-drg/index.js';
 import type { CaseContext, CaseNumbers } from '../../groupers/chs-drg/context.js';
 import { NO_CODE } from '../../groupers/chs-drg/codes.js';
+import type { Fen } from '../money.js';
 
 /** Not a value: the line must take the generic path. */
 const SLOW = -Infinity;
@@ -65,6 +66,28 @@ export function amountOk(text: string, a: number, b: number): boolean {
   const fracStart = ++i;
   while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
   return i === b && i - fracStart >= 1 && i - fracStart <= 2;
+}
+
+/**
+ * Fen of text[a, b), an amount {@link amountOk} accepts, or null when the
+ * cell is empty: the value parseYuan gives (a negative zero is 0), read from
+ * char codes without a regex or a string. For jobs that read amounts of a
+ * clean line.
+ */
+export function checkedFen(text: string, a: number, b: number): Fen | null {
+  if (a === b) return null;
+  let i = a;
+  const sign = text.charCodeAt(a);
+  if (sign === 45 || sign === 43) i++;
+  let yuan = 0;
+  let c = 0;
+  for (; i < b && (c = text.charCodeAt(i)) !== 46; i++) yuan = yuan * 10 + (c - 48);
+  let fen = yuan * 100;
+  if (i < b) {
+    fen += (text.charCodeAt(i + 1) - 48) * 10;
+    if (i + 2 < b) fen += text.charCodeAt(i + 2) - 48;
+  }
+  return (sign === 45 && fen !== 0 ? -fen : fen) as Fen;
 }
 
 /** Days in each month of a common year. */
@@ -191,6 +214,7 @@ export class FusedReader {
   }
 
   private lineText = '';
+  private readonly items = new ListItems();
   /** The id of the current line (set by readValues). */
   id = '';
 
@@ -207,6 +231,24 @@ export class FusedReader {
   }
   cellEnd(cell: number): number {
     return this.end[cell]!;
+  }
+
+  /** Where cell `pos` of the current clean line starts once leading white space is skipped. */
+  trimStart(pos: number): number {
+    const text = this.lineText;
+    const b = this.end[pos]!;
+    let a = this.start[pos]!;
+    while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
+    return a;
+  }
+
+  /** Where cell `pos` ends once trailing white space is dropped: text[trimStart(pos), trimEnd(pos)) is the trimmed cell. */
+  trimEnd(pos: number): number {
+    const text = this.lineText;
+    const a = this.trimStart(pos);
+    let b = this.end[pos]!;
+    while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
+    return b;
   }
 
   /** The raw text of cell `pos` of the current clean line (for jobs that read more than grouping needs). */
@@ -263,20 +305,12 @@ export class FusedReader {
   private codes(s: CompiledScheme, c: CaseContext, text: string, a: number, b: number, field: 'diagnoses' | 'procedures', translate: boolean): void {
     const table = field === 'diagnoses' ? s.dx : s.px;
     const map = translate ? (field === 'diagnoses' ? s.translation?.dx : s.translation?.px) : undefined;
-    let i = a;
-    while (i <= b) {
-      let j = i; // scan only this cell: indexOf would run on into the rest of the batch
-      while (j < b && text.charCodeAt(j) !== 124 /* | */) j++;
-      let x = i;
-      let y = j;
-      while (x < y && isTrimSpace(text.charCodeAt(x))) x++;
-      while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
-      if (x < y) {
-        const id = table.lookupRange(text, x, y);
-        // A string is made only for a code the dictionary does not know (its warning quotes it).
-        addCode(c, table, map, id, id === NO_CODE || id >= table.dictionarySize ? text.slice(x, y) : '', field);
-      }
-      i = j + 1;
+    const items = this.items;
+    items.reset(text, a, b);
+    while (items.next()) {
+      const id = table.lookupRange(text, items.from, items.to);
+      // A string is made only for a code the dictionary does not know (its warning quotes it).
+      addCode(c, table, map, id, id === NO_CODE || id >= table.dictionarySize ? text.slice(items.from, items.to) : '', field);
     }
   }
 }

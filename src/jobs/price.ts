@@ -9,19 +9,19 @@
  * in the same `emit`, so their output is byte-identical (a test holds it so).
  */
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
-import { type Case, type CaseField, isTrimSpace } from '../case/schema.js';
+import type { Case, CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
-import { type Fen, parseYuan } from '../money.js';
+import { parseYuan } from '../money.js';
 import { groupCase, groupPrepared, loadSchemeSync, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { loadWeightTable, type WeightTable } from '../../weights/table.js';
 import { loadPolicy, type Policy } from '../payment/policy.js';
 import { Pricer, type PriceInput, type PriceNote, type PriceResult } from '../payment/price.js';
 import { OUTLIER_CLASSES, type GroupTerms, type OutlierClass } from '../payment/types.js';
-import { FusedReader, genericLine } from './group-fast.js';
+import { checkedFen, FusedReader, genericLine } from './group-fast.js';
 import { firstCell, invalidResult } from './group.js';
 
 export interface PriceJobSpec extends JobSpecBase {
@@ -213,11 +213,9 @@ export class PriceJob implements BatchJob<MissingWeights> {
           const ca = (facts.costA = at.cost >= 0 ? fused.cellStart(at.cost) : -1);
           const cb = (facts.costB = at.cost >= 0 ? fused.cellEnd(at.cost) : -1);
           // The fused reader has checked the amount's form: a char loop reads it.
-          facts.cost = ca === cb ? null : checkedYuan(text, ca, cb);
-          let a = at.hid >= 0 ? fused.cellStart(at.hid) : 0;
-          let b = at.hid >= 0 ? fused.cellEnd(at.hid) : 0;
-          while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
-          while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
+          facts.cost = checkedFen(text, ca, cb);
+          const a = at.hid >= 0 ? fused.trimStart(at.hid) : 0;
+          const b = at.hid >= 0 ? fused.trimEnd(at.hid) : 0;
           facts.hospitalId = a === b ? null : text.slice(a, b);
           facts.hidA = a;
           facts.hidB = b;
@@ -413,19 +411,3 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/** Fen of s[a, b), an amount already known to be [+-]digits[.d[d]] (as the fused reader checks): parseYuan without a regex or a string. */
-function checkedYuan(s: string, a: number, b: number): Fen {
-  let i = a;
-  const neg = s.charCodeAt(a) === 45;
-  if (neg || s.charCodeAt(a) === 43) i++;
-  let v = 0;
-  let c = 0;
-  for (; i < b && (c = s.charCodeAt(i)) !== 46; i++) v = v * 10 + (c - 48);
-  let frac = 0;
-  if (i < b) {
-    frac = (s.charCodeAt(i + 1) - 48) * 10;
-    if (i + 2 < b) frac += s.charCodeAt(i + 2) - 48;
-  }
-  const fen = v * 100 + frac;
-  return (neg && fen !== 0 ? -fen : fen) as Fen;
-}

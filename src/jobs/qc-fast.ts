@@ -12,30 +12,14 @@
  * (`read` returns false), where the reader reports it.
  */
 import type { CaseDecoder } from '../case/decode.js';
-import { type CaseField, isTrimSpace } from '../case/schema.js';
+import type { CaseField } from '../case/schema.js';
 import type { Fen } from '../money.js';
 import { CaseNumbers } from '../../groupers/chs-drg/context.js';
 import type { TextRow } from '../qc/engine.js';
 import type { QcRowReader } from '../qc/record.js';
 import { dayNumberAt } from '../qc/rules/util.js';
 import type { Finding, QcInput } from '../qc/types.js';
-import { amountOk, type FusedReader } from './group-fast.js';
-
-/** Fen of text[a, b), which amountOk accepts; null when empty. As the decoder reads it: a negative zero is 0. */
-function fenAt(text: string, a: number, b: number): Fen | null {
-  if (a === b) return null;
-  let i = a;
-  const sign = text.charCodeAt(i);
-  if (sign === 43 || sign === 45) i++;
-  let yuan = 0;
-  for (; i < b && text.charCodeAt(i) !== 46; i++) yuan = yuan * 10 + (text.charCodeAt(i) - 48);
-  let fen = yuan * 100;
-  if (i < b) {
-    fen += (text.charCodeAt(i + 1) - 48) * 10;
-    if (i + 2 < b) fen += text.charCodeAt(i + 2) - 48;
-  }
-  return (sign === 45 ? 0 - fen : fen) as Fen;
-}
+import { amountOk, checkedFen, type FusedReader } from './group-fast.js';
 
 /** What the rules read of a line's case (`v.input`): one object, refilled for every line; dates become strings only when asked for. */
 class LineInput implements QcInput {
@@ -112,7 +96,7 @@ export class FusedQc {
     r.text = text;
     input.text = text;
     input.id = f.id;
-    const money = (p: number): Fen | null => (p < 0 ? null : fenAt(text, f.cellStart(p), f.cellEnd(p)));
+    const money = (p: number): Fen | null => (p < 0 ? null : checkedFen(text, f.cellStart(p), f.cellEnd(p)));
     input.total_cost = money(this.totalAt);
     input.out_of_scope = money(this.outAt);
     input.pre_self_pay = money(this.preAt);
@@ -134,7 +118,7 @@ export class FusedQc {
       const b = f.cellEnd(at);
       if (a === b) continue;
       if (!amountOk(text, a, b)) return false;
-      items[name] = fenAt(text, a, b);
+      items[name] = checkedFen(text, a, b);
     }
     input.cost_items = items;
     return true;
@@ -147,14 +131,8 @@ export class FusedQc {
 
   /** The hospital of the line last read (trimmed; '' when missing). */
   hospital(): string {
-    if (this.hospitalAt < 0) return '';
     const f = this.fused;
-    const text = f.text;
-    let a = f.cellStart(this.hospitalAt);
-    let b = f.cellEnd(this.hospitalAt);
-    while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
-    while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
-    return text.slice(a, b);
+    return this.hospitalAt < 0 ? '' : f.text.slice(f.trimStart(this.hospitalAt), f.trimEnd(this.hospitalAt));
   }
 
   /** The current line's text, for the generic path. */

@@ -11,7 +11,7 @@
  */
 import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { CaseNumbers, type NumbersInput } from '../../groupers/chs-drg/context.js';
-import { isTrimSpace } from '../case/schema.js';
+import { ListItems } from '../case/schema.js';
 import type { QcConfig } from './config.js';
 import { type CodeFacts, computeFacts } from './facts.js';
 import { QC_RULES, RULES_BY_ID } from './rules/index.js';
@@ -70,6 +70,7 @@ class View extends CaseNumbers implements CaseView {
   private dxTo = new Int32Array(16);
   private pxFrom = new Int32Array(16);
   private pxTo = new Int32Array(16);
+  private readonly items = new ListItems();
 
   constructor(
     readonly scheme: CompiledScheme,
@@ -148,15 +149,11 @@ class View extends CaseNumbers implements CaseView {
     const known = dx ? this.facts.dx : this.facts.px;
     let ids = dx ? this.dxId : this.pxId;
     let n = 0;
-    for (let i = a; i <= b; ) {
-      let j = i;
-      while (j < b && text.charCodeAt(j) !== 124 /* | */) j++;
-      let x = i;
-      let y = j;
-      while (x < y && isTrimSpace(text.charCodeAt(x))) x++;
-      while (y > x && isTrimSpace(text.charCodeAt(y - 1))) y--;
-      i = j + 1;
-      if (x === y) continue;
+    const items = this.items;
+    items.reset(text, a, b);
+    while (items.next()) {
+      const x = items.from;
+      const y = items.to;
       if (n === ids.length) {
         this.grow(system, 2 * n);
         ids = dx ? this.dxId : this.pxId;
