@@ -8,7 +8,7 @@
  * the library take one path: items are trimmed exactly as String.trim does
  * and empty items are skipped, as splitCodes does.
  */
-import { isTrimSpace } from '../../src/case/schema.js';
+import { ListItems } from '../../src/case/schema.js';
 import type { CompiledDirectory } from './directory.js';
 import { NO_KEY } from './keys.js';
 
@@ -61,43 +61,6 @@ export class PreparedCodes {
   }
 }
 
-/** Walks the trimmed, non-empty `|`-separated items of a list in text (as splitCodes reads it), without making strings. */
-export class ListItems {
-  /** The current item: text[a, b). */
-  a = 0;
-  b = 0;
-  private text = '';
-  private i = 0;
-  private to = 0;
-
-  reset(text: string, from: number, to: number): this {
-    this.text = text;
-    this.i = from;
-    this.to = to;
-    return this;
-  }
-
-  /** Move to the next item; false at the end. */
-  next(): boolean {
-    const text = this.text;
-    while (this.i < this.to) {
-      let j = text.indexOf('|', this.i);
-      if (j === -1 || j > this.to) j = this.to;
-      let a = this.i;
-      let b = j;
-      this.i = j + 1;
-      while (a < b && isTrimSpace(text.charCodeAt(a))) a++;
-      while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
-      if (a < b) {
-        this.a = a;
-        this.b = b;
-        return true;
-      }
-    }
-    return false;
-  }
-}
-
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
@@ -112,10 +75,11 @@ export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: numbe
   out.setPrincipal('', 0, 0, false);
   out.subId = NO_KEY;
   out.catId = NO_KEY;
-  const items = out.items.reset(dxText, dxFrom, dxTo);
+  const items = out.items;
+  items.reset(dxText, dxFrom, dxTo);
   if (items.next()) {
-    const a = items.a;
-    const b = items.b;
+    const a = items.from;
+    const b = items.to;
     const withSub = b - a >= 5 && dxText.charCodeAt(a + 3) === 46; /* . */
     out.setPrincipal(dxText, a, b, withSub);
     if (b - a >= 3 && isLetter(dxText.charCodeAt(a)) && isDigit(dxText.charCodeAt(a + 1)) && isDigit(dxText.charCodeAt(a + 2))) {
@@ -134,8 +98,8 @@ export function prepareCodes(d: CompiledDirectory, dxText: string, dxFrom: numbe
   const rank = d.procRank;
   items.reset(pxText, pxFrom, pxTo);
   while (items.next()) {
-    const a = items.a;
-    const b = items.b;
+    const a = items.from;
+    const b = items.to;
     const id = d.procs.lookupRange(pxText, a, b);
     if (out.nProcs === out.procIds.length) {
       const grown = new Int32Array(out.procIds.length * 2);
