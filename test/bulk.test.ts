@@ -12,6 +12,7 @@ import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupCases, groupCsv, readCases } from '../src/bulk/stream.js';
+import { packReplyInto, unpackReply } from '../src/bulk/reply.js';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { GroupJob, type GroupJobSpec } from '../src/jobs/group.js';
@@ -265,5 +266,42 @@ describe('streaming library API', () => {
     const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l !== '').length - 1;
     expect(counts['read']).toBe(lines + (counts['rejected'] ?? 0));
     expect(counts['read']).toBe(30000);
+  });
+});
+
+describe('buffers lent to the workers', () => {
+  it('a reply is written into the lent buffer when it fits, and into a new one when not', () => {
+    const head = { counts: { read: 2 }, rejects: 'x\n' };
+    for (const out of ['a,b\n病,c\n', new TextEncoder().encode('a,b\n病,c\n')]) {
+      const lent = new Uint8Array(new SharedArrayBuffer(256));
+      const n = packReplyInto(head, out, lent);
+      expect(typeof n).toBe('number');
+      const inPlace = unpackReply(lent.subarray(0, n as number));
+      expect(inPlace.head).toEqual(head);
+      expect(Buffer.from(inPlace.out).toString('utf8')).toBe('a,b\n病,c\n');
+      const small = packReplyInto(head, out, new Uint8Array(new SharedArrayBuffer(40)));
+      expect(small).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(unpackReply(small as Uint8Array).out).toString('utf8')).toBe('a,b\n病,c\n');
+    }
+    // A string whose UTF-8 form outgrows the buffer, though its length in UTF-16 units fits.
+    const wide = '病'.repeat(60);
+    const r = packReplyInto(head, wide, new Uint8Array(new SharedArrayBuffer(120)));
+    expect(r).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(unpackReply(r as Uint8Array).out).toString('utf8')).toBe(wide);
+  });
+
+  it('a stream that keeps written buffers (a PassThrough) gets the same bytes as a file, with a record too long for a lent buffer', async () => {
+    const input = join(tmp, 'long.csv');
+    const rows = readFileSync(synth, 'utf8').split('\n').filter((l) => l !== ''); // 30,000 rows: more batches than lent buffers
+    // One record of about 420 KB: more than a lent input buffer holds (batch size 256 KiB + 64 KiB).
+    rows.splice(15000, 0, `LONG,1,40,,,5,1,${Array.from({ length: 35000 }, () => 'K35.800x001').join('|')},47.0100,1000.00,H001,3,2024-01-01,2024-01-06`);
+    writeFileSync(input, `${rows.join('\n')}\n`);
+    const file = join(tmp, 'long.out.csv');
+    expect(drg(['group', '--scheme', 'chs-drg-1.1', input, '-o', file, '--workers', '1', '-q']).code).not.toBe(2);
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c)); // keeps the very buffers written
+    await groupCsv({ scheme: 'chs-drg-1.1', input, output: sink, workers: 2 });
+    expect(Buffer.concat(chunks).equals(readFileSync(file))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
+import { arenaByteOps, MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
 import { parseBatch, splitQuoteFree } from '../src/io/rows.js';
 
 /** Records with their first line, from batches. */
@@ -156,6 +156,32 @@ describe('parseBatch', () => {
         expect(splitQuoteFree(t, nl)).toEqual(papa);
       }),
       { numRuns: 1000, seed: 11 },
+    );
+  });
+});
+
+describe('RecordSplitter over a reused byte buffer (arenaByteOps)', () => {
+  it('gives the same records as over strings, though the reader reuses its chunk buffer and the arena grows', () => {
+    const cell = fc.oneof(fc.constantFrom('', 'a', 'K35.300', '"q"', '"a,b"', '"x\ny"', '"e""f"', 'z"', '病'), fc.stringMatching(/^[a-z0-9 .|]{0,40}$/));
+    const row = fc.array(cell, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(','));
+    const doc = fc.tuple(fc.array(row, { minLength: 1, maxLength: 40 }), fc.constantFrom('\n', '\r\n'), fc.boolean()).map(([rs, nl, last]) => rs.join(nl) + (last ? nl : ''));
+    fc.assert(
+      fc.property(doc, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 200 }), (text, chunk, target) => {
+        const bytes = Buffer.from(text, 'utf8');
+        const s = new RecordSplitter<Buffer>(target, 5, false, arenaByteOps(8));
+        const reused = Buffer.alloc(chunk);
+        const got: RecordBatch[] = [];
+        // Copy each batch out at once, as the pool does: a batch is a view valid until the next push.
+        const take = (bs: RecordBatch<Buffer>[]) => got.push(...bs.map((b) => ({ ...b, text: b.text.toString('utf8') })));
+        for (let at = 0; at < bytes.length; at += chunk) {
+          const n = bytes.copy(reused, 0, at, Math.min(at + chunk, bytes.length));
+          take(s.push(reused.subarray(0, n)));
+          reused.fill(0x21); // the reader overwrites its buffer
+        }
+        take(s.end());
+        expect(records(got)).toEqual(records(feed(text, [])));
+      }),
+      { numRuns: 500, seed: 5 },
     );
   });
 });

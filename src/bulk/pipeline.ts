@@ -10,17 +10,20 @@
  * to be written, so memory does not grow with the input.
  */
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, WriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { BYTE_OPS, RecordSplitter, type RecordBatch } from '../io/records.js';
+import { arenaByteOps, RecordSplitter, type RecordBatch } from '../io/records.js';
 import { parseHeader } from '../io/rows.js';
 import { mergeAggregate } from '../jobs/registry.js';
 import { repoRoot } from '../paths.js';
 import { addCounts, type BatchJob, type Counts, type JobSpecBase } from './job.js';
 import { unpackReply } from './reply.js';
+import { SharedSlots } from './slots.js';
+import type { WorkerTask } from './worker.js';
 
 export interface PipelineOptions<S extends JobSpecBase> {
   readonly input: Readable;
@@ -67,8 +70,12 @@ export class WorkerJobError extends Error {
   }
 }
 
-export async function write(stream: Writable, data: string | Uint8Array): Promise<void> {
-  if (data.length > 0 && !stream.write(data)) await once(stream, 'drain');
+export async function write(stream: Writable, data: string | Uint8Array, written?: () => void): Promise<void> {
+  if (data.length === 0) {
+    written?.();
+    return;
+  }
+  if (!stream.write(data, written)) await once(stream, 'drain');
 }
 
 /** The compiled worker module (tests run from TypeScript sources, so resolve to dist/). */
@@ -85,6 +92,8 @@ interface Done {
   readonly out: string | Uint8Array;
   readonly rejects: string;
   readonly aggregate?: unknown;
+  /** Called once `out` has been handed to the output (its buffer can then be reused). */
+  readonly written?: () => void;
 }
 
 export async function runPipeline<S extends JobSpecBase>(o: PipelineOptions<S>): Promise<PipelineResult> {
@@ -112,9 +121,10 @@ async function runInProcess<S extends JobSpecBase>(o: PipelineOptions<S>): Promi
 }
 
 /**
- * A piscina pool: this thread splits raw bytes into batches and transfers
- * them; workers decode, run the job and transfer encoded output back, which
- * is written here in batch order. At most `maxInFlight` batches are pending.
+ * A piscina pool: this thread splits raw bytes into batches and hands them
+ * over in lent shared buffers (see slots.ts); workers decode, run the job and
+ * write the encoded output into another lent buffer, which is written here in
+ * batch order and then lent again. At most `maxInFlight` batches are pending.
  */
 async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, workers: number): Promise<PipelineResult> {
   const sink = new Sink(o);
@@ -139,16 +149,29 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
       pool = new Piscina({ filename: workerFile(), workerData: { spec }, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 2, idleTimeout: 60_000, resourceLimits });
       return;
     }
-    // A standalone copy of the bytes, whose buffer is transferred (not cloned) to the worker.
-    const bytes = new Uint8Array(batch.text);
-    const task = { text: bytes, firstLine: batch.firstLine, records: batch.records, multiline: batch.multiline };
-    const result = (pool.run(task, { transferList: [bytes.buffer] }) as Promise<Uint8Array>).then(
+    // The batch is a view into the splitter's buffer, valid until the next push: copy it
+    // into a lent shared slot, or else into a standalone buffer transferred (not cloned).
+    const size = batch.text.length;
+    const inSlot = size <= inSlots.size ? inSlots.take() : undefined;
+    const text = inSlot !== undefined ? inSlot.subarray(0, size) : new Uint8Array(size);
+    text.set(batch.text);
+    const replySlot = replySlots.take();
+    const task: WorkerTask = { text, firstLine: batch.firstLine, records: batch.records, multiline: batch.multiline, reply: replySlot };
+    const result = (pool.run(task, inSlot === undefined ? { transferList: [text.buffer as ArrayBuffer] } : {}) as Promise<Uint8Array | number>).then(
       (reply): Done => {
-        const { head, out } = unpackReply(reply);
+        if (inSlot !== undefined) inSlots.give(inSlot);
+        const inPlace = typeof reply === 'number';
+        if (replySlot !== undefined && !inPlace) replySlots.give(replySlot);
+        const { head, out } = unpackReply(inPlace ? replySlot!.subarray(0, reply) : reply);
         if (head.error !== undefined) throw new WorkerJobError(head.error);
-        return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate };
+        if (!inPlace) return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate };
+        if (lendOutput) return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate, written: () => replySlots.give(replySlot!) };
+        const copy = out.slice();
+        replySlots.give(replySlot!);
+        return { counts: head.counts, rejects: head.rejects, out: copy, aggregate: head.aggregate };
       },
       (err: NodeJS.ErrnoException) => {
+        // The slots are not given back: the run is over.
         if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           throw new WorkerJobError(`a worker thread ran out of memory (old-generation limit ${process.env['DRG_WORKER_HEAP_MB'] ?? o.workerHeapMb ?? 'default'} MB): set DRG_WORKER_HEAP_MB higher, or use --workers 1`);
         }
@@ -159,7 +182,13 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
     queue.push({ bytes: batch.text.length, result });
     while (queue.length >= maxInFlight) await drainOne();
   };
-  const splitter = new RecordSplitter<Buffer>(o.batchBytes ?? 256 * 1024, o.batchRecords ?? 4096, true, BYTE_OPS);
+  const batchBytes = o.batchBytes ?? 256 * 1024;
+  // A batch holds at least batchBytes and ends at the first record end after it; replies
+  // carry the input's columns plus the job's own (1.1–1.6 × the input for the bulk jobs).
+  const inSlots = new SharedSlots(maxInFlight, batchBytes + (64 << 10));
+  const replySlots = new SharedSlots(maxInFlight + 2, 2 * batchBytes + (64 << 10));
+  const lendOutput = copiesOnWrite(o.output);
+  const splitter = new RecordSplitter<Buffer>(batchBytes, o.batchRecords ?? 4096, true, arenaByteOps());
   try {
     for await (const chunk of o.input) for (const b of splitter.push(chunk as Buffer)) await handle(b);
     for (const b of splitter.end()) await handle(b);
@@ -168,6 +197,17 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
     await pool?.destroy();
   }
   return sink.result();
+}
+
+/**
+ * Whether a stream is done with a written buffer once the write's callback
+ * has run, so the buffer can be reused: files, sockets (pipes, terminals)
+ * and standard output (which writes a redirected file synchronously) have
+ * handed the bytes to the system by then. Any other stream (a
+ * PassThrough, say) may still hold the buffer itself, and gets a copy.
+ */
+function copiesOnWrite(stream: Writable): boolean {
+  return stream instanceof WriteStream || stream instanceof Socket || stream === process.stdout;
 }
 
 /** Totals, aggregate and writing, shared by both ways of running. */
@@ -190,7 +230,7 @@ class Sink<S extends JobSpecBase> {
   async done(size: number, r: Done): Promise<void> {
     addCounts(this.totals, r.counts);
     if (r.aggregate !== undefined) this.aggregate = mergeAggregate(this.spec!.kind, this.aggregate, r.aggregate);
-    await write(this.o.output, r.out);
+    await write(this.o.output, r.out, r.written);
     if (this.o.rejects !== undefined) await write(this.o.rejects, r.rejects);
     this.read += size;
     this.o.onProgress?.(this.totals, this.read);

@@ -60,6 +60,43 @@ export const BYTE_OPS: TextOps<Buffer> = {
   slice: (t, a, b) => t.subarray(a, b),
 };
 
+/**
+ * Byte operations over one reusable buffer (an arena) instead of a new buffer
+ * per chunk: each pushed chunk is copied in after the unemitted tail, which is
+ * first moved to the arena's start. Batches are views into the arena, so a
+ * batch is valid only until the next `push` or `end`: the caller copies it out
+ * (as the worker pool does, into the buffer it hands a worker) before feeding
+ * more. The chunk itself is always copied, so the reader may reuse its buffer.
+ *
+ * A fresh buffer per chunk would cost the main thread of a worker pool one
+ * external allocation per input byte, and V8 answers a steady stream of them
+ * with full collections.
+ */
+export function arenaByteOps(initial = 1 << 21): TextOps<Buffer> {
+  let arena = Buffer.allocUnsafeSlow(initial);
+  return {
+    empty: arena.subarray(0, 0),
+    length: (t) => t.length,
+    concat(a, b) {
+      const n = a.length + b.length;
+      if (n > arena.length) {
+        let cap = arena.length * 2;
+        while (cap < n) cap *= 2;
+        const next = Buffer.allocUnsafeSlow(cap);
+        next.set(a);
+        arena = next;
+      } else if (a.length > 0 && a.byteOffset !== arena.byteOffset) {
+        arena.copyWithin(0, a.byteOffset - arena.byteOffset, a.byteOffset - arena.byteOffset + a.length);
+      }
+      arena.set(b, a.length);
+      return arena.subarray(0, n);
+    },
+    indexOf: (t, ch, from) => t.indexOf(ch === '\n' ? 10 : 34, from),
+    code: (t, i) => t[i]!,
+    slice: (t, a, b) => t.subarray(a, b),
+  };
+}
+
 export class RecordSplitter<T = string> {
   /** Unemitted text: complete records of the current batch, then the incomplete tail. */
   private buf: T;
