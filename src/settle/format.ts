@@ -3,6 +3,7 @@
  * column per layer of the policy. A reversal row carries the undone
  * settlement's amounts negated (a refund voucher).
  */
+import type { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import { formatYuan, type Fen } from '../money.js';
 import { NOT_ELIGIBLE } from './layers/index.js';
@@ -57,6 +58,75 @@ export function outcomeCsv(policy: CompiledPolicy, o: LedgerOutcome, trace: bool
   line += `${money(deductible, sign)},${paid}${money(s.covered, sign)},${money(s.patient, sign)},${money(s.extraFund, sign)},${money(s.hospitalDifference, sign)},,${csvField(note)}`;
   if (trace) line += `,${csvField(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`)}`;
   return `${line}\n`;
+}
+
+/**
+ * One outcome as a CSV line written straight into `w` as bytes: the same bytes
+ * as {@link outcomeCsv} (a test holds them equal), without building the line
+ * as a string and encoding it again — the bulk job writes a line per bill.
+ */
+export function outcomeCsvInto(w: ByteWriter, policy: CompiledPolicy, o: LedgerOutcome, trace: boolean): void {
+  if (o.status !== 'settled' && o.status !== 'replayed') {
+    // Rejections and reversals are rare: the string form.
+    w.text(outcomeCsv(policy, o, trace));
+    return;
+  }
+  const layers = policy.layers;
+  const s = o.settlement;
+  w.field(s.billId);
+  w.byte(COMMA);
+  w.field(s.personId);
+  w.byte(COMMA);
+  w.ascii(String(s.year));
+  w.ascii(o.status === 'settled' ? ',settle,settled,' : ',settle,replayed,');
+  w.text(s.method); // as outcomeCsv: not quoted
+  w.byte(COMMA);
+  w.field(s.rule);
+  w.byte(COMMA);
+  w.ascii(String(s.admission));
+  w.byte(COMMA);
+  yuanCell(w, s.total);
+  yuanCell(w, s.notCharged);
+  yuanCell(w, s.outOfScope);
+  yuanCell(w, s.preSelfPay);
+  yuanCell(w, s.inScope);
+  yuanCell(w, s.standard);
+  yuanCell(w, s.basis);
+  let deductible: Fen | null = null;
+  let note = '';
+  for (let i = 0; i < layers.length; i++) {
+    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
+    if (l === undefined) continue;
+    if (l.kind === 'basic') deductible = l.deductible;
+    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
+  }
+  // The deductible column comes before the layers' columns, so it is found first.
+  yuanCell(w, deductible);
+  for (let i = 0; i < layers.length; i++) {
+    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
+    yuanCell(w, l?.paid ?? 0);
+  }
+  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  yuanCell(w, s.covered);
+  yuanCell(w, s.patient);
+  yuanCell(w, s.extraFund);
+  w.yuan(s.hospitalDifference);
+  w.ascii(',,');
+  w.field(note);
+  if (trace) {
+    w.byte(COMMA);
+    w.field(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`);
+  }
+  w.byte(NEWLINE);
+}
+
+const COMMA = 44;
+const NEWLINE = 10;
+
+/** An amount cell and its comma (empty for null), as {@link money} writes it with sign 1. */
+function yuanCell(w: ByteWriter, fen: Fen | null): void {
+  if (fen !== null) w.yuan(fen);
+  w.byte(COMMA);
 }
 
 /** One outcome as a JSON line: the whole settlement (amounts in fen), or the problem. */
