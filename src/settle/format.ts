@@ -138,16 +138,33 @@ export function outcomeJson(line: number, o: LedgerOutcome): string {
 
 /** Net money moved by a run, per layer and for patients (settled minus reversed; replays move nothing). */
 export class RunTotals {
-  readonly paid = new Map<string, number>();
   patient = 0;
   extraFund = 0;
+  /** The running sum of the layer at each position of the last settlement seen (settlements list their layers in the same order). */
+  private slots: { id: string; fen: number }[] = [];
+  private readonly byId = new Map<string, { id: string; fen: number }>();
 
   add(o: LedgerOutcome): void {
     if (o.status !== 'settled' && !(o.status === 'reversed' && !o.replayed)) return;
     const sign = o.status === 'settled' ? 1 : -1;
-    for (const l of o.settlement.layers) this.paid.set(l.id, (this.paid.get(l.id) ?? 0) + sign * l.paid);
+    const layers = o.settlement.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      let slot = this.slots[i];
+      if (slot === undefined || slot.id !== l.id) {
+        slot = this.byId.get(l.id);
+        if (slot === undefined) this.byId.set(l.id, (slot = { id: l.id, fen: 0 }));
+        this.slots[i] = slot;
+      }
+      slot.fen += sign * l.paid;
+    }
     this.patient += sign * o.settlement.patient;
     this.extraFund += sign * o.settlement.extraFund;
+  }
+
+  /** Net paid per layer, in the order the layers were first seen. */
+  get paid(): Map<string, number> {
+    return new Map([...this.byId].map(([id, slot]) => [id, slot.fen]));
   }
 
   describe(): string {

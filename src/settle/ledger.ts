@@ -136,23 +136,36 @@ interface BillRow {
 export function billFingerprint(bill: Bill): number {
   // The fields are hashed as they come, without building the text: this runs for every bill, and the
   // concatenated text was most of its cost. Two 32-bit lanes (no BigInt, several times slower) kept as
-  // a safe integer (no hex text, which costs more than the hash). billFingerprintText (tests) is the
-  // definition this must equal.
-  fa = 0x811c9dc5 | 0;
-  fb = 0x050c5d1f | 0;
+  // a safe integer (no hex text, which costs more than the hash); the lanes are locals and the step is
+  // written out where it is used, which measured faster than a helper updating shared state.
+  // billFingerprintText (tests) is the definition this must equal.
+  let a = 0x811c9dc5 | 0;
+  let b = 0x050c5d1f | 0;
   for (const f of FINGERPRINT_FIELDS) {
     const v = bill[f];
-    if (typeof v === 'string') hashText(v);
-    else if (typeof v === 'number') hashNumber(v);
-    else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        if (i > 0) hashUnit(124); // '|'
-        hashText(v[i]!);
+    let text: string | null = null;
+    let n = 0;
+    if (typeof v === 'string') text = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) n = integerUnits(v);
+    else if (Array.isArray(v)) text = v.length === 1 ? v[0]! : v.join('|');
+    else if (v !== null) text = String(v);
+    if (text !== null) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, 16777619);
+        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
       }
-    } else if (v !== null) hashText(String(v));
-    hashUnit(0x1f);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = units[i]!;
+        a = Math.imul(a ^ c, 16777619);
+        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
+      }
+    }
+    a = Math.imul(a ^ 0x1f, 16777619);
+    b = Math.imul(b ^ 0x1f ^ (a >>> 11), 16777619);
   }
-  return (fa >>> 0) * 2097152 + (fb >>> 11);
+  return (a >>> 0) * 2097152 + (b >>> 11);
 }
 
 /** The text billFingerprint hashes: each field as text (lists joined by |, null empty), each followed by U+001F. */
@@ -165,40 +178,26 @@ export function billFingerprintText(bill: Bill): string {
   return text;
 }
 
-/** The two lanes of the fingerprint being computed. */
-let fa = 0;
-let fb = 0;
+/** The UTF-16 units of String(v) of the last integerUnits call. */
+const units = new Uint16Array(20);
 
-function hashUnit(c: number): void {
-  fa = Math.imul(fa ^ c, 16777619);
-  fb = Math.imul(fb ^ c ^ (fa >>> 11), 16777619);
-}
-
-function hashText(s: string): void {
-  for (let i = 0; i < s.length; i++) hashUnit(s.charCodeAt(i));
-}
-
-/** The UTF-16 units of String(v), for a safe integer without making the string. */
-function hashNumber(v: number): void {
-  if (!Number.isSafeInteger(v)) {
-    hashText(String(v));
-    return;
-  }
+/** String(v) of a safe integer as units in {@link units}, without making the string; returns how many. */
+function integerUnits(v: number): number {
+  let n = 0;
   if (v < 0) {
-    hashUnit(45); // '-'
+    units[n++] = 45; // '-'
     v = -v;
   }
-  // Digits from the last, with exact integer steps (v % 10, (v − d) / 10), then hashed first to last.
-  let n = 0;
+  // Digits from the last, with exact integer steps (v % 10, (v − d) / 10), then put in order.
+  let end = 20;
   do {
     const d = v % 10;
-    digits[n++] = 48 + d;
+    units[--end] = 48 + d;
     v = (v - d) / 10;
   } while (v > 0);
-  while (n > 0) hashUnit(digits[--n]!);
+  units.copyWithin(n, end, 20);
+  return n + 20 - end;
 }
-
-const digits = new Uint8Array(20);
 
 const FINGERPRINT_FIELDS = BILL_FIELDS.filter((f): f is Exclude<BillField, 'action'> => f !== 'action');
 
@@ -526,8 +525,8 @@ export function packResult(s: Settlement): string {
   let layers = '';
   for (const l of s.layers) {
     if (l.note === NOT_ELIGIBLE) continue;
-    let entry = `[${JSON.stringify(l.id)},${l.paid},${l.deductible},"${l.ratio}"`;
-    if (l.note !== '' || l.bands.length > 0) entry += `,${JSON.stringify(l.note)}`;
+    let entry = `[${jsonText(l.id)},${l.paid},${l.deductible},"${l.ratio}"`;
+    if (l.note !== '' || l.bands.length > 0) entry += `,${jsonText(l.note)}`;
     if (l.bands.length > 0) {
       let bands = '';
       for (const b of l.bands) bands += `${bands === '' ? '' : ','}[${b.from},${b.to},"${b.ratio}",${b.amount},${b.pays}]`;
@@ -535,8 +534,22 @@ export function packResult(s: Settlement): string {
     }
     layers += `${layers === '' ? '' : ','}${entry}]`;
   }
-  return `[${JSON.stringify(s.method)},${JSON.stringify(s.rule)},${s.admission},${s.total},${s.notCharged},${s.outOfScope},${s.preSelfPay},${s.standard},${s.basis},${s.extraFund},[${layers}]]`;
+  return `[${jsonText(s.method)},${jsonText(s.rule)},${s.admission},${s.total},${s.notCharged},${s.outOfScope},${s.preSelfPay},${s.standard},${s.basis},${s.extraFund},[${layers}]]`;
 }
+
+/**
+ * JSON.stringify of a text, remembered: packResult quotes the same few method, rule, layer and note
+ * texts for every bill. The memo is emptied when it grows past a few hundred texts.
+ */
+function jsonText(text: string): string {
+  let j = jsonMemo.get(text);
+  if (j === undefined) {
+    if (jsonMemo.size >= 512) jsonMemo.clear();
+    jsonMemo.set(text, (j = JSON.stringify(text)));
+  }
+  return j;
+}
+const jsonMemo = new Map<string, string>();
 
 type PackedLayer = [string, Fen, Fen, string, string?, [Fen, Fen | null, string, Fen, Fen][]?];
 type Packed = [string, string, number, Fen, Fen, Fen, Fen, Fen | null, Fen, Fen, PackedLayer[]];
