@@ -83,7 +83,7 @@ describe('parseBill (zod) and BillDecoder agree', () => {
     );
     const decoder = new BillDecoder([...BILL_FIELDS]);
     fc.assert(
-      fc.property(fc.array(plain, { minLength: BILL_FIELDS.length, maxLength: BILL_FIELDS.length }), fc.boolean(), (cells, fill) => {
+      fc.property(fc.array(plain as fc.Arbitrary<string>, { minLength: BILL_FIELDS.length, maxLength: BILL_FIELDS.length }), fc.boolean(), (cells, fill) => {
         if (fill) {
           // Mostly settleable rows: the required fields filled in plainly.
           cells[0] ||= 'B1'; cells[1] = ''; cells[2] ||= 'P1'; cells[3] = '2023-06-01'; cells[4] ||= 'resident'; cells[7] ||= '3'; cells[9] = '100000.00';
