@@ -13,7 +13,7 @@ import type { RecordBatch } from '../io/records.js';
 import { ByteWriter } from '../io/bytes.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
 import { BillDecoder } from '../settle/bill.js';
-import { outcomeCsv, outcomeJson, RunTotals, settleColumns, type SettleFormat } from '../settle/format.js';
+import { outcomeCsvInto, outcomeJson, RunTotals, settleColumns, type SettleFormat } from '../settle/format.js';
 import type { Ledger, LedgerOutcome } from '../settle/ledger.js';
 import type { CompiledPolicy } from '../settle/policy/load.js';
 
@@ -57,7 +57,8 @@ export class SettleJob implements BatchJob {
       counts[o.status === 'reversed' && o.replayed ? 'replayed' : o.status]!++;
       this.totals.add(o);
       if (o.status === 'rejected' && spec.rejects) rejects += csvLine([String(line), o.problem.code, o.problem.message, raw()]);
-      else out.text(spec.format === 'csv' ? outcomeCsv(this.policy, o, spec.trace) : outcomeJson(line, o));
+      else if (spec.format === 'csv') outcomeCsvInto(out, this.policy, o, spec.trace);
+      else out.text(outcomeJson(line, o));
     };
     // Each row is decoded, settled and written in turn, inside the batch's one transaction, so
     // that its objects die young; only the output text waits for the commit.

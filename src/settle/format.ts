@@ -3,6 +3,7 @@
  * column per layer of the policy. A reversal row carries the undone
  * settlement's amounts negated (a refund voucher).
  */
+import type { ByteWriter } from '../io/bytes.js';
 import { csvField, csvLine } from '../io/csv.js';
 import { formatYuan, type Fen } from '../money.js';
 import { NOT_ELIGIBLE } from './layers/index.js';
@@ -59,6 +60,75 @@ export function outcomeCsv(policy: CompiledPolicy, o: LedgerOutcome, trace: bool
   return `${line}\n`;
 }
 
+/**
+ * One outcome as a CSV line written straight into `w` as bytes: the same bytes
+ * as {@link outcomeCsv} (a test holds them equal), without building the line
+ * as a string and encoding it again — the bulk job writes a line per bill.
+ */
+export function outcomeCsvInto(w: ByteWriter, policy: CompiledPolicy, o: LedgerOutcome, trace: boolean): void {
+  if (o.status !== 'settled' && o.status !== 'replayed') {
+    // Rejections and reversals are rare: the string form.
+    w.text(outcomeCsv(policy, o, trace));
+    return;
+  }
+  const layers = policy.layers;
+  const s = o.settlement;
+  w.field(s.billId);
+  w.byte(COMMA);
+  w.field(s.personId);
+  w.byte(COMMA);
+  w.ascii(String(s.year));
+  w.ascii(o.status === 'settled' ? ',settle,settled,' : ',settle,replayed,');
+  w.text(s.method); // as outcomeCsv: not quoted
+  w.byte(COMMA);
+  w.field(s.rule);
+  w.byte(COMMA);
+  w.ascii(String(s.admission));
+  w.byte(COMMA);
+  yuanCell(w, s.total);
+  yuanCell(w, s.notCharged);
+  yuanCell(w, s.outOfScope);
+  yuanCell(w, s.preSelfPay);
+  yuanCell(w, s.inScope);
+  yuanCell(w, s.standard);
+  yuanCell(w, s.basis);
+  let deductible: Fen | null = null;
+  let note = '';
+  for (let i = 0; i < layers.length; i++) {
+    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
+    if (l === undefined) continue;
+    if (l.kind === 'basic') deductible = l.deductible;
+    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
+  }
+  // The deductible column comes before the layers' columns, so it is found first.
+  yuanCell(w, deductible);
+  for (let i = 0; i < layers.length; i++) {
+    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
+    yuanCell(w, l?.paid ?? 0);
+  }
+  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  yuanCell(w, s.covered);
+  yuanCell(w, s.patient);
+  yuanCell(w, s.extraFund);
+  w.yuan(s.hospitalDifference);
+  w.ascii(',,');
+  w.field(note);
+  if (trace) {
+    w.byte(COMMA);
+    w.field(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`);
+  }
+  w.byte(NEWLINE);
+}
+
+const COMMA = 44;
+const NEWLINE = 10;
+
+/** An amount cell and its comma (empty for null), as {@link money} writes it with sign 1. */
+function yuanCell(w: ByteWriter, fen: Fen | null): void {
+  if (fen !== null) w.yuan(fen);
+  w.byte(COMMA);
+}
+
 /** One outcome as a JSON line: the whole settlement (amounts in fen), or the problem. */
 export function outcomeJson(line: number, o: LedgerOutcome): string {
   if (o.status === 'rejected') return `${JSON.stringify({ line, status: 'rejected', billId: o.billId, problem: o.problem })}\n`;
@@ -68,16 +138,33 @@ export function outcomeJson(line: number, o: LedgerOutcome): string {
 
 /** Net money moved by a run, per layer and for patients (settled minus reversed; replays move nothing). */
 export class RunTotals {
-  readonly paid = new Map<string, number>();
   patient = 0;
   extraFund = 0;
+  /** The running sum of the layer at each position of the last settlement seen (settlements list their layers in the same order). */
+  private slots: { id: string; fen: number }[] = [];
+  private readonly byId = new Map<string, { id: string; fen: number }>();
 
   add(o: LedgerOutcome): void {
     if (o.status !== 'settled' && !(o.status === 'reversed' && !o.replayed)) return;
     const sign = o.status === 'settled' ? 1 : -1;
-    for (const l of o.settlement.layers) this.paid.set(l.id, (this.paid.get(l.id) ?? 0) + sign * l.paid);
+    const layers = o.settlement.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      let slot = this.slots[i];
+      if (slot === undefined || slot.id !== l.id) {
+        slot = this.byId.get(l.id);
+        if (slot === undefined) this.byId.set(l.id, (slot = { id: l.id, fen: 0 }));
+        this.slots[i] = slot;
+      }
+      slot.fen += sign * l.paid;
+    }
     this.patient += sign * o.settlement.patient;
     this.extraFund += sign * o.settlement.extraFund;
+  }
+
+  /** Net paid per layer, in the order the layers were first seen. */
+  get paid(): Map<string, number> {
+    return new Map([...this.byId].map(([id, slot]) => [id, slot.fen]));
   }
 
   describe(): string {

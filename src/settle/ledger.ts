@@ -134,21 +134,69 @@ interface BillRow {
  * order, money in fen, lists joined by |), as an integer.
  */
 export function billFingerprint(bill: Bill): number {
+  // The fields are hashed as they come, without building the text: this runs for every bill, and the
+  // concatenated text was most of its cost. Two 32-bit lanes (no BigInt, several times slower) kept as
+  // a safe integer (no hex text, which costs more than the hash); the lanes are locals and the step is
+  // written out where it is used, which measured faster than a helper updating shared state.
+  // billFingerprintText (tests) is the definition this must equal.
+  let a = 0x811c9dc5 | 0;
+  let b = 0x050c5d1f | 0;
+  for (const f of FINGERPRINT_FIELDS) {
+    const v = bill[f];
+    let text: string | null = null;
+    let n = 0;
+    if (typeof v === 'string') text = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) n = integerUnits(v);
+    else if (Array.isArray(v)) text = v.length === 1 ? v[0]! : v.join('|');
+    else if (v !== null) text = String(v);
+    if (text !== null) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, 16777619);
+        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = units[i]!;
+        a = Math.imul(a ^ c, 16777619);
+        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
+      }
+    }
+    a = Math.imul(a ^ 0x1f, 16777619);
+    b = Math.imul(b ^ 0x1f ^ (a >>> 11), 16777619);
+  }
+  return (a >>> 0) * 2097152 + (b >>> 11);
+}
+
+/** The text billFingerprint hashes: each field as text (lists joined by |, null empty), each followed by U+001F. */
+export function billFingerprintText(bill: Bill): string {
   let text = '';
   for (const f of FINGERPRINT_FIELDS) {
     const v = bill[f];
     text += `${Array.isArray(v) ? v.join('|') : v === null ? '' : String(v)}\u001f`;
   }
-  // Two 32-bit lanes (no BigInt, several times slower) kept as a safe integer (no hex text, which
-  // costs more than the hash): this runs for every bill.
-  let a = 0x811c9dc5 | 0;
-  let b = 0x050c5d1f | 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 16777619);
-    b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
+  return text;
+}
+
+/** The UTF-16 units of String(v) of the last integerUnits call. */
+const units = new Uint16Array(20);
+
+/** String(v) of a safe integer as units in {@link units}, without making the string; returns how many. */
+function integerUnits(v: number): number {
+  let n = 0;
+  if (v < 0) {
+    units[n++] = 45; // '-'
+    v = -v;
   }
-  return (a >>> 0) * 2097152 + (b >>> 11);
+  // Digits from the last, with exact integer steps (v % 10, (v − d) / 10), then put in order.
+  let end = 20;
+  do {
+    const d = v % 10;
+    units[--end] = 48 + d;
+    v = (v - d) / 10;
+  } while (v > 0);
+  units.copyWithin(n, end, 20);
+  return n + 20 - end;
 }
 
 const FINGERPRINT_FIELDS = BILL_FIELDS.filter((f): f is Exclude<BillField, 'action'> => f !== 'action');
@@ -170,8 +218,11 @@ export class Ledger {
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   /** The time stamp of the open transaction (Unix ms). */
   private now = 0;
-  /** Persons' years read in the open transaction, by {@link yearKey}. */
-  private readonly years = new Map<string, YearRow>();
+  /**
+   * Persons' years read in the open transaction, by year, then person (a map per year rather than one
+   * keyed by a joined year-and-person text: no new string to build and hash per bill).
+   */
+  private readonly years = new Map<number, Map<string, YearRow>>();
   /** Rows of `years` changed in the open transaction, written at its end. */
   private dirty: YearRow[] = [];
   private depth = 0;
@@ -312,14 +363,15 @@ export class Ledger {
 
   /** A person's year, in a transaction: from memory, else from the file (and kept until the transaction ends). */
   private readYear(person: string, year: number): YearRow {
-    const key = yearKey(person, year);
-    let row = this.years.get(key);
+    let byPerson = this.years.get(year);
+    if (byPerson === undefined) this.years.set(year, (byPerson = new Map()));
+    let row = byPerson.get(person);
     if (row === undefined) {
       const r = this.st.person.get(person, year);
       row = r === undefined
         ? { person, year, admissions: 0, counters: {}, inDb: false, dirty: false }
         : { person, year, admissions: r[0], counters: this.decode(r[1]), inDb: true, dirty: false };
-      this.years.set(key, row);
+      byPerson.set(person, row);
     }
     return row;
   }
@@ -419,9 +471,10 @@ export class Ledger {
       if (!r.ok) return { status: 'rejected', billId: bill.bill_id, problem: r.problem };
       throw new Error(`bill ${bill.bill_id} was neither inserted nor found in the ledger`);
     }
-    const counters = { ...usage.counters };
-    addCounters(counters, s.delta, 1);
-    this.writeYear(usage, usage.admissions + 1, counters);
+    // In place: the year's counters object belongs to this ledger (usage() hands out copies), and
+    // keys keep the order a copy would have, so the blob written is the same.
+    addCounters(usage.counters, s.delta, 1);
+    this.writeYear(usage, usage.admissions + 1, usage.counters);
     return { status: 'settled', settlement: s };
   }
 
@@ -442,7 +495,6 @@ export class Ledger {
   }
 }
 
-const yearKey = (person: string, year: number): string => `${year}\u0000${person}`;
 
 function rejected(billId: string, code: string, message: string): LedgerOutcome {
   return { status: 'rejected', billId, problem: { code, field: 'bill_id', message } };
@@ -473,8 +525,8 @@ export function packResult(s: Settlement): string {
   let layers = '';
   for (const l of s.layers) {
     if (l.note === NOT_ELIGIBLE) continue;
-    let entry = `[${JSON.stringify(l.id)},${l.paid},${l.deductible},"${l.ratio}"`;
-    if (l.note !== '' || l.bands.length > 0) entry += `,${JSON.stringify(l.note)}`;
+    let entry = `[${jsonText(l.id)},${l.paid},${l.deductible},"${l.ratio}"`;
+    if (l.note !== '' || l.bands.length > 0) entry += `,${jsonText(l.note)}`;
     if (l.bands.length > 0) {
       let bands = '';
       for (const b of l.bands) bands += `${bands === '' ? '' : ','}[${b.from},${b.to},"${b.ratio}",${b.amount},${b.pays}]`;
@@ -482,8 +534,22 @@ export function packResult(s: Settlement): string {
     }
     layers += `${layers === '' ? '' : ','}${entry}]`;
   }
-  return `[${JSON.stringify(s.method)},${JSON.stringify(s.rule)},${s.admission},${s.total},${s.notCharged},${s.outOfScope},${s.preSelfPay},${s.standard},${s.basis},${s.extraFund},[${layers}]]`;
+  return `[${jsonText(s.method)},${jsonText(s.rule)},${s.admission},${s.total},${s.notCharged},${s.outOfScope},${s.preSelfPay},${s.standard},${s.basis},${s.extraFund},[${layers}]]`;
 }
+
+/**
+ * JSON.stringify of a text, remembered: packResult quotes the same few method, rule, layer and note
+ * texts for every bill. The memo is emptied when it grows past a few hundred texts.
+ */
+function jsonText(text: string): string {
+  let j = jsonMemo.get(text);
+  if (j === undefined) {
+    if (jsonMemo.size >= 512) jsonMemo.clear();
+    jsonMemo.set(text, (j = JSON.stringify(text)));
+  }
+  return j;
+}
+const jsonMemo = new Map<string, string>();
 
 type PackedLayer = [string, Fen, Fen, string, string?, [Fen, Fen | null, string, Fen, Fen][]?];
 type Packed = [string, string, number, Fen, Fen, Fen, Fen, Fen | null, Fen, Fen, PackedLayer[]];
