@@ -227,6 +227,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
           facts.patientShare = null;
           facts.review = false;
           facts.id = id;
+          facts.drgIndex = this.scheme.ctx.drgIndex;
           emit(line, facts, g, this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '', this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '');
         },
         slow: genericLine(generic, width, spec.newline),
@@ -377,6 +378,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
 const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'hospital_level' | 'discharge_date'>): RowFacts => ({
   status: 'invalid',
   drg: '',
+  drgIndex: -1,
   cost: c.total_cost,
   los: c.los,
   hospitalId: c.hospital_id,
