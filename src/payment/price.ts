@@ -90,12 +90,15 @@ const NO_NOTES: readonly PriceNote[] = [];
 export class Pricer {
   readonly terms: PolicyTerms;
   /**
-   * Terms by DRG index, then by level × coefficient slot (undefined: not built
-   * yet; null: the DRG has no weight). Indexes are the scheme's DRG indexes,
+   * Entries at DRG index × slots + level × coefficient slot (undefined: not
+   * built yet; null: the DRG has no weight), in one flat array: a case that
+   * brings its DRG index costs one array read. DRG indexes are the scheme's,
    * then (for codes the scheme lacks, or without a scheme) ones given here in
-   * order of first use. A case that brings its DRG index costs two array reads.
+   * order of first use.
    */
-  private readonly cache: ((TermsEntry | null | undefined)[] | undefined)[] = [];
+  private readonly entries: (TermsEntry | null | undefined)[] = [];
+  /** Slots per DRG: hospital levels 0 (none) to 9 × coefficients. */
+  private readonly slots: number;
   /** DRG code of each index. */
   private readonly codeOf: string[] = [];
   /** DRG code → index, for callers that price by code alone (codes met outside the scheme are added). */
@@ -147,9 +150,10 @@ export class Pricer {
       reviewEnabled: policy.outliers.special_review !== undefined,
     };
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
+    this.slots = 10 * this.coefs.length;
     if (scheme !== undefined) {
-      // Every slot present from the start, so the array stays a plain array of elements (not a dictionary).
-      for (let i = 0; i < scheme.drgs.size; i++) this.cache.push(undefined);
+      // Every entry present from the start, so the array stays a plain array of elements (not a dictionary).
+      for (let i = 0; i < scheme.drgs.size * this.slots; i++) this.entries.push(undefined);
       for (const d of scheme.drgs.values()) {
         this.codeOf[d.index] = d.drg;
         this.indexOf.set(d.drg, d.index);
@@ -164,6 +168,7 @@ export class Pricer {
       i = Math.max(this.codeOf.length, this.scheme?.drgs.size ?? 0);
       this.codeOf[i] = drg;
       this.indexOf.set(drg, i);
+      while (this.entries.length < (i + 1) * this.slots) this.entries.push(undefined);
     }
     return i;
   }
@@ -206,13 +211,11 @@ export class Pricer {
   private entryAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): TermsEntry | null {
     const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
     const ci = this.coefIdx(hospitalId, level);
-    let slots = this.cache[drgIndex];
-    if (slots === undefined) this.cache[drgIndex] = slots = [];
-    const slot = (level ?? 0) * this.coefs.length + ci;
-    let e = slots[slot];
+    const at = drgIndex * this.slots + (level ?? 0) * this.coefs.length + ci;
+    let e = this.entries[at];
     if (e === undefined) {
       const t = this.compileTerms(this.codeOf[drgIndex]!, level, this.coefs[ci]!);
-      slots[slot] = e = t === null ? null : this.entryOf(t);
+      this.entries[at] = e = t === null ? null : this.entryOf(t);
     }
     return e;
   }
