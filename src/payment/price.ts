@@ -317,8 +317,9 @@ export class Pricer {
     let unpaidReason = '';
     if (input.status !== 'grouped') unpaidReason = input.status;
     else {
+      // A DRG index means nothing to a pricer built without a scheme: it then goes by the code.
       const i = input.drgIndex;
-      const e = this.entryAt(i !== undefined && i >= 0 ? i : this.drgIndex(input.drg), input.hospitalId, input.hospitalLevel);
+      const e = this.entryAt(i !== undefined && i >= 0 && this.scheme !== undefined ? i : this.drgIndex(input.drg), input.hospitalId, input.hospitalLevel);
       if (e === null) unpaidReason = 'weight.missing';
       else {
         // The usual case: inside the entry's window, nothing of its own in the result.
