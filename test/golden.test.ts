@@ -46,4 +46,17 @@ describe.each(SETS)('golden: %s', (name, file) => {
       if (g.status === 'grouped' && g.drg !== g.adrg) expect(g.drgName).not.toBe('');
     }
   });
+
+  it('numbers the DRGs 0, 1, 2, … and leaves the index of each result\'s DRG in the context (-1 when it has none)', () => {
+    const s = scheme(name);
+    expect([...s.drgs.values()].map((d) => d.index)).toEqual([...s.drgs.keys()].map((_, i) => i));
+    const seen = new Set<string>();
+    for (const r of validationRows(file)) {
+      const g = groupCase(s, toInput(r));
+      const want = g.status === 'grouped' || g.status === 'ambiguous' ? s.drgs.get(g.drg)!.index : -1;
+      expect(s.ctx.drgIndex, `${r.id} ${g.status} ${g.drg}`).toBe(want);
+      seen.add(g.status);
+    }
+    expect(seen.has('grouped') && seen.has('invalid')).toBe(true);
+  });
 });

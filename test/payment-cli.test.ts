@@ -160,6 +160,34 @@ describe('drg price', () => {
     for (const b of batches) expect(Buffer.from(fast.run(b).out)).toEqual(Buffer.from(slow.run(b).out));
   });
 
+  it('copies the cells kept per DRG and per terms to the rows they belong to', () => {
+    // The job writes `status,drg,drg_name,` and the terms cells from runs made once (indexed by DRG and terms):
+    // every row must show its own DRG's name and its own terms, looked up here by code.
+    const text = readFileSync(history, 'utf8').split('\n').filter((l) => !l.includes('"')).join('\n');
+    const header = parseHeader(text.slice(0, text.indexOf('\n') + 1));
+    const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: table, policy: join(EX, 'policy-rate.json'), trace: false, rejects: true, header, newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+    const s = scheme('chs-drg-1.1');
+    const job = new PriceJob(spec, { scheme: s });
+    const splitter = new RecordSplitter<string>(64 * 1024, 500, true);
+    let out = '';
+    for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) out += Buffer.from(job.run(b).out).toString('utf8');
+    const rows = csv(`${job.head()}${out}`);
+    const drgs = new Set<string>();
+    let priced = 0;
+    for (const r of rows) {
+      if (r['status'] !== 'grouped') continue;
+      drgs.add(r['drg']!);
+      expect(r['drg_name']).toBe(s.drgs.get(r['drg']!)!.name);
+      const t = job.pricer.termsFor(r['drg']!, r['hospital_id'] || null, r['hospital_level'] === '' ? null : Number(r['hospital_level']));
+      if (t === null) continue;
+      priced++;
+      expect([r['rw'], r['coefficient'], r['standard']]).toEqual([t.text.rw, t.text.coefficient, t.text.standard]);
+      if (r['outlier_class'] === 'normal') expect(r['payment']).toBe(t.text.standard);
+    }
+    expect(drgs.size).toBeGreaterThan(200);
+    expect(priced).toBeGreaterThan(7000);
+  });
+
   it('the fused reader and the generic path write the same bytes for unusual costs, hospital ids, dates and ids', () => {
     const head = 'id,sex,age,diagnoses,procedures,total_cost,hospital_id,hospital_level,admit_date,discharge_date,los';
     const costs = ['8000', '8000.5', '8000.50', '+8000.50', '-8000.50', '-0.00', '0.00', '0.5', '00.50', '007', '24000.01', '2400.99', '100000000.00', '', '3200', '3199.99'];

@@ -411,3 +411,46 @@ describe('a case paid a fixed amount with nothing of its own in the result', () 
     expect(p.price(input({ cost: fen('90000.01') })).payment).toBe(high.payment! + 1);
   });
 });
+
+describe('the usual case priced from its terms\' window', () => {
+  // Without a trace, a case inside the window where no outlier rule holds gets the shared result at once;
+  // with one, every rule is tried. Both must give the same class and amounts, at and around every threshold.
+  const policies = {
+    rate: ratePolicy({
+      coefficients: { default: '1', by_level: { '3': '1.05' }, by_hospital: { H7: '1.08' } },
+      outliers: { reference: 'standard', high: [{ rw_upto: '1', multiple: '3' }, { rw_above: '1', multiple: '2' }], low: { multiple: '0.4', by_level: { '1': '0.5' } }, long_stay: { los_over: 60 }, special_review: { cap_share: '0.05', scope: 'region' } },
+      pay: { ...base.pay, high: { mode: 'standard_plus_excess' }, low: { mode: 'proportional' }, long_stay: { mode: 'by_item', factor: '1' }, special_review: { mode: 'by_item', factor: '1' } },
+    }),
+    points: pointPolicy({ outliers: { reference: 'mean_cost', high: [{ multiple: '2' }], low: { multiple: '0.4' } }, pay: { ...base.pay, high: { mode: 'standard_plus_excess' }, low: { mode: 'proportional' } } }),
+  };
+  it.each(Object.entries(policies))('%s: the same result as trying every rule', (_, policy) => {
+    const p = new Pricer(policy, WEIGHTS);
+    const drgs = ['A1', 'B1', 'C1', 'D1', 'Z9'];
+    // Costs near the thresholds of every DRG, level and hospital, and anywhere.
+    const near: number[] = [];
+    for (const drg of drgs)
+      for (const level of [null, 1, 2, 3])
+        for (const hid of ['H1', 'H7']) {
+          const t = p.termsFor(drg, hid, level);
+          for (const x of [t?.high?.over, t?.low?.under]) if (x !== undefined) near.push(x - 1, x, x + 1);
+        }
+    const arb = fc.record({
+      drg: fc.constantFrom(...drgs),
+      cost: fc.oneof(fc.constantFrom(...near), fc.integer({ min: -100, max: 20_000_000 })),
+      los: fc.oneof(fc.constant(null), fc.constantFrom(59, 60, 61), fc.integer({ min: 0, max: 200 })),
+      hospitalLevel: fc.constantFrom(null, 1, 2, 3),
+      hospitalId: fc.constantFrom(null, 'H1', 'H7'),
+      review: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arb, (x) => {
+        const c = input({ ...x, cost: x.cost as Fen });
+        const quick = p.price(c);
+        const { trace, ...slow } = p.price(c, true);
+        expect(trace!.length).toBeGreaterThan(0);
+        expect({ ...quick, trace: undefined }).toEqual({ ...slow, trace: undefined });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -347,6 +347,12 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
   // DRG splits by rule.
   const splitRows = new Map<string, (typeof rows)['drg.csv'][number][]>();
   const drgs = new Map<string, DrgInfo>();
+  /** Enter (or replace) a DRG; a new code takes the next index, a replaced one keeps its index. */
+  const setDrg = (info: Omit<DrgInfo, 'index'>): DrgInfo => {
+    const d: DrgInfo = { ...info, index: drgs.get(info.drg)?.index ?? drgs.size };
+    drgs.set(info.drg, d);
+    return d;
+  };
   for (const r of rows['drg.csv']) {
     const rule = ruleRows.get(r.row.rule_id);
     if (rule === undefined) {
@@ -359,7 +365,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     if (prev !== undefined && prev.adrg !== r.row.adrg) {
       issues.add({ code: 'drg.duplicate', file: file('drg.csv'), line: r.line, column: 'drg', message: `DRG ${r.row.drg} is already defined for ADRG ${prev.adrg}` });
     }
-    if (prev === undefined) drgs.set(r.row.drg, { drg: r.row.drg, name: r.row.name, adrg: r.row.adrg, mdc: r.row.mdc, split: r.row.split });
+    if (prev === undefined) setDrg({ drg: r.row.drg, name: r.row.name, adrg: r.row.adrg, mdc: r.row.mdc, split: r.row.split });
     const list = splitRows.get(r.row.rule_id) ?? [];
     list.push(r);
     splitRows.set(r.row.rule_id, list);
@@ -400,12 +406,10 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
     }
     for (const s of srows) {
       const sc = compilePredicate(s.row.condition_json, makeScope(`DRG ${s.row.drg}`, 'drg.csv', s.line, 'condition_json', r.row.mdc, resolve, tagArray));
-      if (sc !== undefined) splits.push({ drg: s.row.drg, name: s.row.name, split: s.row.split, cond: sc, line: s.line });
+      if (sc !== undefined) splits.push({ drg: s.row.drg, drgIndex: drgs.get(s.row.drg)!.index, name: s.row.name, split: s.row.split, cond: sc, line: s.line });
     }
     const fallbackName = drgs.get(r.row.fallback_code)?.name ?? r.row.name ?? '';
-    if (!drgs.has(r.row.fallback_code)) {
-      drgs.set(r.row.fallback_code, { drg: r.row.fallback_code, name: fallbackName, adrg: r.row.adrg, mdc: r.row.mdc, split: 'FALLBACK' });
-    }
+    const fallbackIndex = drgs.get(r.row.fallback_code)?.index ?? setDrg({ drg: r.row.fallback_code, name: fallbackName, adrg: r.row.adrg, mdc: r.row.mdc, split: 'FALLBACK' }).index;
     if (cond === undefined) continue;
     // Literal with every field in a fixed order (no spread): all rules share one hidden class.
     const pre = prefilterOf(r.row.condition_json, resolve);
@@ -421,7 +425,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       name: r.row.name ?? '',
       cond,
       splits,
-      fallback: { drg: r.row.fallback_code, name: fallbackName },
+      fallback: { drg: r.row.fallback_code, drgIndex: fallbackIndex, name: fallbackName },
       line: r.line,
     };
     if (anyPre !== undefined) anyFilters.set(compiled, anyPre);
@@ -435,7 +439,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
   for (const r of rows['qy_codes.csv']) {
     if (!mdcLine.has(r.row.mdc)) issues.add({ code: 'mdc.unknown', file: file('qy_codes.csv'), line: r.line, column: 'mdc', message: `${r.row.mdc} is not defined in mdc.csv` });
     qyByMdc.set(r.row.mdc, r.row.qy_code);
-    drgs.set(r.row.qy_code, { drg: r.row.qy_code, name: r.row.name, adrg: r.row.qy_code, mdc: r.row.mdc, split: 'QY' });
+    setDrg({ drg: r.row.qy_code, name: r.row.name, adrg: r.row.qy_code, mdc: r.row.mdc, split: 'QY' });
   }
   const validation: ValidationLists | undefined = v2 ? validationLists(grayDx(), grayPx(), invDx(), invPx(), dx.size, px.size) : undefined;
 
@@ -470,6 +474,7 @@ export function compileScheme(pkg: SchemePackage, startedAt: number = performanc
       rulePre: Int32Array.from(rules, (x) => (x.preWord << 7) | (x.preBit << 2) | x.preKind),
       list: mdcLists.get(mdc)!(),
       qyCode: qyByMdc.get(mdc) ?? null,
+      qyIndex: qyByMdc.has(mdc) ? drgs.get(qyByMdc.get(mdc)!)!.index : -1,
     };
     if (entryAny !== undefined) anyFilters.set(compiledMdc, entryAny);
     mdcs.push(compiledMdc);

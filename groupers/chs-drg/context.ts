@@ -7,7 +7,7 @@
  */
 import { type CodeTable, NO_CODE } from './codes.js';
 import type { CodeTranslation, Note } from './result.js';
-import type { CompiledMdc, CompiledRule, CompiledSplit } from './scheme.js';
+import type { CompiledMdc, CompiledRule, CompiledSplit, DrgInfo } from './scheme.js';
 
 /** A principal-procedure slot emptied by a validation rule (CHS-DRG 2.0). */
 export const EMPTY_SLOT = -2;
@@ -93,6 +93,13 @@ export class CaseContext extends CaseNumbers {
   mdc: CompiledMdc | null = null;
   rule: CompiledRule | null = null;
   split: CompiledSplit | null = null;
+  /**
+   * The {@link DrgInfo.index} of the DRG of the result last built from this
+   * context, or -1 when it has none (invalid, ungroupable). Read right after
+   * grouping by callers that look things up per DRG (pricing), so they index
+   * an array instead of hashing the DRG code.
+   */
+  drgIndex = -1;
 
   reset(nDx: number, nPx: number): void {
     if (nDx > this.dx.length) this.dx = new Int32Array(Math.max(nDx, this.dx.length * 2));
@@ -107,6 +114,7 @@ export class CaseContext extends CaseNumbers {
     this.mdc = null;
     this.rule = null;
     this.split = null;
+    this.drgIndex = -1;
   }
 
   growDx(): void {

@@ -182,6 +182,7 @@ function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStat
   let adrg: string | null = null;
   let drg = NO_DRG;
   let drgName = '';
+  let drgIndex = -1;
   let ccLevel: CcLevel = 'none';
   let ccDx: string | null = null;
   if (status === 'grouped') {
@@ -189,6 +190,7 @@ function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStat
     if (split !== null) {
       drg = split.drg;
       drgName = split.name;
+      drgIndex = split.drgIndex;
       if (split.split !== 'ALWAYS') {
         if (!c.ccDone) computeComplications(c, s.complications);
         if (c.mccPos >= 0) {
@@ -202,10 +204,12 @@ function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStat
     } else {
       drg = rule!.fallback.drg;
       drgName = rule!.fallback.name;
+      drgIndex = rule!.fallback.drgIndex;
     }
   } else if (status === 'ambiguous') {
     adrg = drg = mdc!.qyCode!;
     drgName = s.drgs.get(drg)?.name ?? '';
+    drgIndex = mdc!.qyIndex;
   } else if (reasons === NONE) {
     reasons = [
       mdc === null
@@ -214,6 +218,7 @@ function finish(s: CompiledScheme, c: CaseContext, id: string, status: GroupStat
     ];
   }
   const trace = rec === null ? undefined : (rec.add({ kind: 'result', status, drg, says: resultSentence(status, mdc?.mdc ?? null, adrg, drg, drgName, reasons, ccLevel, ccDx) }), rec.steps);
+  c.drgIndex = drgIndex;
   const out = into ?? resultSlot();
   out.id = id;
   out.status = status;

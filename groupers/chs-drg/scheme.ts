@@ -14,6 +14,8 @@ export type SplitKind = 'MCC' | 'MCC_OR_CC' | 'ALWAYS';
 
 export interface CompiledSplit {
   readonly drg: string;
+  /** The DRG's {@link DrgInfo.index}. */
+  readonly drgIndex: number;
   readonly name: string;
   readonly split: SplitKind;
   readonly cond: Pred;
@@ -42,7 +44,7 @@ export interface CompiledRule extends Prefilter {
   readonly cond: Pred;
   readonly splits: readonly CompiledSplit[];
   /** DRG code and name when no split matches (never in the national tables). */
-  readonly fallback: { readonly drg: string; readonly name: string };
+  readonly fallback: { readonly drg: string; readonly drgIndex: number; readonly name: string };
   readonly line: number;
 }
 
@@ -65,10 +67,18 @@ export interface CompiledMdc extends Prefilter {
   readonly list: ListRef;
   /** Ambiguous-group code of the MDC (2.0), e.g. `GQY`. */
   readonly qyCode: string | null;
+  /** Its {@link DrgInfo.index}, or -1. */
+  readonly qyIndex: number;
 }
 
 export interface DrgInfo {
   readonly drg: string;
+  /**
+   * Position of the DRG in `CompiledScheme.drgs` (0, 1, 2, … in insertion
+   * order): callers that keep something per DRG (the pricer's terms) index
+   * arrays by it instead of hashing the code for every case.
+   */
+  readonly index: number;
   readonly name: string;
   readonly adrg: string;
   readonly mdc: string;

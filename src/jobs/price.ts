@@ -106,8 +106,19 @@ export class PriceJob implements BatchJob<MissingWeights> {
   private readonly shareAt: number;
   private readonly reviewAt: number;
   private readonly at: { id: number; cost: number; hid: number; date: number };
-  /** Output bytes per DRG terms (see `segments`). */
-  private readonly segmentCache: ({ terms: Uint8Array; normal: Uint8Array } | undefined)[] = [];
+  /**
+   * Runs of output cells made once and copied row after row: per DRG index
+   * `status,drg,drg_name,`, per terms the columns from rw on (see `headOf`, `segments`).
+   * One buffer, so the runs of the DRGs in use lie close together: a row
+   * touches few cache lines between two groupings.
+   */
+  private readonly made = new ByteWriter(1 << 14);
+  /** Per DRG index: [start, end) of its head run in `made` (end 0: not made yet), and the status and name it was made for. */
+  private headRange: Int32Array = new Int32Array(0);
+  private readonly headStatus: string[] = [];
+  private readonly headName: string[] = [];
+  /** Per terms id: start of its run in `made`, end of the terms cells, end of the normal-case cells after them (0: not made yet). */
+  private termsRange: Int32Array = new Int32Array(0);
   /** The columns from patient_share on when all are empty, with the line end. */
   private readonly emptyTail: Uint8Array;
   private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
@@ -137,15 +148,43 @@ export class PriceJob implements BatchJob<MissingWeights> {
     return csvLine(priceColumns(this.pricer.policy.method, this.spec.trace));
   }
 
-  /** `rw,coefficient,standard,[standard_points,]` and, for a normal case paid the standard, the class, mode and payment after it. */
-  private segments(t: GroupTerms): { terms: Uint8Array; normal: Uint8Array } {
-    let s = this.segmentCache[t.id];
-    if (s === undefined) {
-      const terms = `${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`;
-      s = { terms: ASCII.encode(terms), normal: ASCII.encode(`${terms}normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`) };
-      this.segmentCache[t.id] = s;
+  /** Where `status,drg,drg_name,` of a result with a DRG index lies in `made`: index 2i of headRange (made on first use, remade if the name differs). */
+  private headOf(g: GroupResult, drgIndex: number): number {
+    const at = 2 * drgIndex;
+    if (at + 2 > this.headRange.length) this.headRange = grown(this.headRange, at + 2);
+    if (this.headRange[at + 1] === 0 || this.headStatus[drgIndex] !== g.status || this.headName[drgIndex] !== g.drgName) {
+      const m = this.made;
+      this.headRange[at] = m.length;
+      m.ascii(g.status);
+      m.byte(44);
+      m.ascii(g.drg);
+      m.byte(44);
+      m.recurring(g.drgName);
+      m.byte(44);
+      this.headRange[at + 1] = m.length;
+      this.headStatus[drgIndex] = g.status;
+      this.headName[drgIndex] = g.drgName;
     }
-    return s;
+    return at;
+  }
+
+  /**
+   * Where a terms' run lies in `made`: index 3·id of termsRange. The run is
+   * `rw,coefficient,standard,[standard_points,]` and then, for a normal case
+   * paid the standard, its class, mode and payment.
+   */
+  private segments(t: GroupTerms): number {
+    const at = 3 * t.id;
+    if (at + 3 > this.termsRange.length) this.termsRange = grown(this.termsRange, at + 3);
+    if (this.termsRange[at + 2] === 0) {
+      const m = this.made;
+      this.termsRange[at] = m.length;
+      m.ascii(`${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`);
+      this.termsRange[at + 1] = m.length;
+      m.ascii(`normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`);
+      this.termsRange[at + 2] = m.length;
+    }
+    return at;
   }
 
   private number(n: number): string {
@@ -227,6 +266,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
           facts.patientShare = null;
           facts.review = false;
           facts.id = id;
+          facts.drgIndex = this.scheme.ctx.drgIndex;
           emit(line, facts, g, this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '', this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '');
         },
         slow: genericLine(generic, width, spec.newline),
@@ -280,12 +320,17 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const t = r?.terms ?? null;
     if (f.idA < 0 || !w.plain(f.line, f.idA, f.idB)) w.field(f.id);
     w.byte(44);
-    w.ascii(g.status);
-    w.byte(44);
-    w.ascii(g.drg);
-    w.byte(44);
-    w.recurring(g.drgName);
-    w.byte(44);
+    if (f.drgIndex >= 0) {
+      const h = this.headOf(g, f.drgIndex);
+      w.span(this.made, this.headRange[h]!, this.headRange[h + 1]!);
+    } else {
+      w.ascii(g.status);
+      w.byte(44);
+      w.ascii(g.drg);
+      w.byte(44);
+      w.recurring(g.drgName);
+      w.byte(44);
+    }
     // Hospital ids are short plain ASCII as a rule: copied char by char; others are encoded once and reused.
     const hid = f.hospitalId;
     if (hid !== null && !(f.hidA >= 0 ? w.plain(f.line, f.hidA, f.hidB) : w.plain(hid, 0, hid.length))) w.recurring(hid);
@@ -303,12 +348,13 @@ export class PriceJob implements BatchJob<MissingWeights> {
     if (t !== null) {
       // RW, coefficient, standard (and points) — and for a case paid the standard, class, mode and payment
       // too — are one text per DRG terms, built once.
-      const seg = this.segments(t);
+      const s = this.segments(t);
+      const range = this.termsRange;
       if (r!.mode === 'standard' && r!.class === 'normal') {
-        w.raw(seg.normal);
+        w.span(this.made, range[s]!, range[s + 2]!);
         return this.tail(f, r, shareText, notes);
       }
-      w.raw(seg.terms);
+      w.span(this.made, range[s]!, range[s + 1]!);
     } else {
       w.ascii(pts ? ',,,,' : ',,,');
     }
@@ -377,6 +423,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
 const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'hospital_level' | 'discharge_date'>): RowFacts => ({
   status: 'invalid',
   drg: '',
+  drgIndex: -1,
   cost: c.total_cost,
   los: c.los,
   hospitalId: c.hospital_id,
@@ -397,6 +444,13 @@ const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'ho
 });
 
 const NO_NOTES: readonly Note[] = [];
+
+/** A copy of `a` with room for at least `n` values (the new ones 0). */
+function grown(a: Int32Array, n: number): Int32Array {
+  const next = new Int32Array(Math.max(n, 2 * a.length, 64));
+  next.set(a);
+  return next;
+}
 const ASCII = new TextEncoder();
 
 /** True when s[a, b) is what formatYuan writes: digits (no leading zero unless alone), a point, two digits. */

@@ -9,6 +9,12 @@
  * The terms of each DRG × hospital level × coefficient are computed once,
  * exactly, and cached, so a normal case costs two integer comparisons and a
  * look-up; decimal arithmetic runs only for outliers.
+ *
+ * What the usual case needs is kept together, in one entry per DRG index ×
+ * level × coefficient: the terms, the window of cost and LOS in which no
+ * outlier rule holds, and the shared result of a case inside it. Grouping a
+ * case between two pricings evicts most of the pricer's data from the CPU
+ * caches, so the usual case is priced from as few objects as possible.
  */
 import type { CompiledScheme, GroupStatus } from '../../groupers/chs-drg/index.js';
 import { type DataIssue, DataError } from '../errors.js';
@@ -28,6 +34,13 @@ export interface PriceInput {
   readonly los: number | null;
   readonly hospitalId: string | null;
   readonly hospitalLevel: number | null;
+  /**
+   * The DRG's index in the pricer's scheme (`DrgInfo.index`, which grouping
+   * leaves in `CaseContext.drgIndex`), when the caller has it: the terms are
+   * then found by array index instead of by hashing the code. Give it only
+   * for a pricer built with the scheme that grouped the case.
+   */
+  readonly drgIndex?: number;
   /** The patient's policy share, fen, when known (fund payment = payment − share). */
   readonly patientShare?: Fen | null;
   /** Flagged for special review. */
@@ -77,10 +90,19 @@ const NO_NOTES: readonly PriceNote[] = [];
 export class Pricer {
   readonly terms: PolicyTerms;
   /**
-   * Terms by DRG, then by level × coefficient slot (undefined: not built yet;
-   * null: the DRG has no weight). One string look-up per case, then an array index.
+   * Entries at DRG index × slots + level × coefficient slot (undefined: not
+   * built yet; null: the DRG has no weight), in one flat array: a case that
+   * brings its DRG index costs one array read. DRG indexes are the scheme's,
+   * then (for codes the scheme lacks, or without a scheme) ones given here in
+   * order of first use.
    */
-  private readonly cache = new Map<string, (GroupTerms | null | undefined)[]>();
+  private readonly entries: (TermsEntry | null | undefined)[] = [];
+  /** Slots per DRG: hospital levels 0 (none) to 9 × coefficients. */
+  private readonly slots: number;
+  /** DRG code of each index. */
+  private readonly codeOf: string[] = [];
+  /** DRG code → index, for callers that price by code alone (codes met outside the scheme are added). */
+  private readonly indexOf = new Map<string, number>();
   private readonly coefs: Decimal[] = [];
   private readonly coefByHospital = new Map<string, number>();
   private readonly coefByLevel: number[] = [];
@@ -128,6 +150,27 @@ export class Pricer {
       reviewEnabled: policy.outliers.special_review !== undefined,
     };
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
+    this.slots = 10 * this.coefs.length;
+    if (scheme !== undefined) {
+      // Every entry present from the start, so the array stays a plain array of elements (not a dictionary).
+      for (let i = 0; i < scheme.drgs.size * this.slots; i++) this.entries.push(undefined);
+      for (const d of scheme.drgs.values()) {
+        this.codeOf[d.index] = d.drg;
+        this.indexOf.set(d.drg, d.index);
+      }
+    }
+  }
+
+  /** The index terms of this DRG code are kept under (a scheme's DRG index when the scheme has the code). */
+  private drgIndex(drg: string): number {
+    let i = this.indexOf.get(drg);
+    if (i === undefined) {
+      i = Math.max(this.codeOf.length, this.scheme?.drgs.size ?? 0);
+      this.codeOf[i] = drg;
+      this.indexOf.set(drg, i);
+      while (this.entries.length < (i + 1) * this.slots) this.entries.push(undefined);
+    }
+    return i;
   }
 
   /** Under `reference: "mean_cost"` every weight row needs a mean cost. */
@@ -156,14 +199,52 @@ export class Pricer {
 
   /** The terms of a DRG for a hospital (null when the table has no weight for it). */
   termsFor(drg: string, hospitalId: string | null, hospitalLevel: number | null): GroupTerms | null {
+    return this.termsAt(this.drgIndex(drg), hospitalId, hospitalLevel);
+  }
+
+  /** {@link termsFor} by DRG index (see {@link PriceInput.drgIndex}). */
+  private termsAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): GroupTerms | null {
+    return this.entryAt(drgIndex, hospitalId, hospitalLevel)?.terms ?? null;
+  }
+
+  /** The entry of a DRG index for a hospital, built on first use (null when the table has no weight for the DRG). */
+  private entryAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): TermsEntry | null {
     const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
     const ci = this.coefIdx(hospitalId, level);
-    let slots = this.cache.get(drg);
-    if (slots === undefined) this.cache.set(drg, (slots = []));
-    const slot = (level ?? 0) * this.coefs.length + ci;
-    let t = slots[slot];
-    if (t === undefined) slots[slot] = t = this.compileTerms(drg, level, this.coefs[ci]!);
-    return t;
+    const at = drgIndex * this.slots + (level ?? 0) * this.coefs.length + ci;
+    let e = this.entries[at];
+    if (e === undefined) {
+      const t = this.compileTerms(this.codeOf[drgIndex]!, level, this.coefs[ci]!);
+      this.entries[at] = e = t === null ? null : this.entryOf(t);
+    }
+    return e;
+  }
+
+  /**
+   * The entry of new terms: the window where none of the rules tried before
+   * the first that always holds does (see ClassRule.notHolding), and, when
+   * that rule's class pays a fixed amount, the result of an unflagged case
+   * inside it. Otherwise the window is empty and every case is classified.
+   */
+  private entryOf(t: GroupTerms): TermsEntry {
+    let costMin = -Infinity;
+    let costMax = Infinity;
+    let losMax = Infinity;
+    for (let i = 0; i < CLASS_RULES.length; i++) {
+      const w = CLASS_RULES[i]!.notHolding?.(t, this.terms);
+      if (w === undefined) break;
+      if (w === 'always') {
+        const plan = this.plan(t, this.mainClasses[i]!);
+        const pay = plan.fixed;
+        if (pay === null) break;
+        const fast = (plan.result ??= Object.freeze({ priced: true, class: pay.class, mode: pay.mode, terms: t, points: pay.points, payment: pay.payment, patientShare: null, fundPayment: null, review: false, fallback: null, notes: NO_NOTES, trace: undefined }));
+        return { terms: t, costMin, costMax, losMax, fast };
+      }
+      costMin = Math.max(costMin, w.costMin);
+      costMax = Math.min(costMax, w.costMax);
+      losMax = Math.min(losMax, w.losMax);
+    }
+    return { terms: t, costMin: Infinity, costMax: -Infinity, losMax: -Infinity, fast: null };
   }
 
   private compileTerms(drg: string, level: number | null, coefficient: Decimal): GroupTerms | null {
@@ -236,8 +317,16 @@ export class Pricer {
     let unpaidReason = '';
     if (input.status !== 'grouped') unpaidReason = input.status;
     else {
-      terms = this.termsFor(input.drg, input.hospitalId, input.hospitalLevel);
-      if (terms === null) unpaidReason = 'weight.missing';
+      // A DRG index means nothing to a pricer built without a scheme: it then goes by the code.
+      const i = input.drgIndex;
+      const e = this.entryAt(i !== undefined && i >= 0 && this.scheme !== undefined ? i : this.drgIndex(input.drg), input.hospitalId, input.hospitalLevel);
+      if (e === null) unpaidReason = 'weight.missing';
+      else {
+        // The usual case: inside the entry's window, nothing of its own in the result.
+        const cost = input.cost;
+        if (cost >= e.costMin && cost <= e.costMax && !((input.los ?? NaN) > e.losMax) && !review && patientShare === null && !trace) return e.fast!;
+        terms = e.terms;
+      }
     }
     // One case object per pricer, refilled: rules and modes read it and keep nothing of it.
     const c = this.scratch;
@@ -314,6 +403,16 @@ export class Pricer {
     }
     return pay;
   }
+}
+
+/** The terms of a DRG for one hospital level and coefficient, with what prices its usual case at once (see Pricer.entryOf). */
+interface TermsEntry {
+  readonly terms: GroupTerms;
+  /** The window in which a case not flagged for review is paid `fast` (empty when there is no such result). */
+  readonly costMin: number;
+  readonly costMax: number;
+  readonly losMax: number;
+  readonly fast: PriceResult | null;
 }
 
 /** How a class is paid for one group's terms. */

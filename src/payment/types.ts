@@ -69,12 +69,34 @@ export interface PolicyTerms {
   readonly reviewEnabled: boolean;
 }
 
+/**
+ * A box of cases, for a group's terms: cost in [costMin, costMax] fen and LOS
+ * not above losMax days (an unknown LOS is never above). Open sides are ±Infinity.
+ */
+export interface CaseWindow {
+  readonly costMin: number;
+  readonly costMax: number;
+  readonly losMax: number;
+}
+
+/** Every case. */
+export const ANY_CASE: CaseWindow = Object.freeze({ costMin: -Infinity, costMax: Infinity, losMax: Infinity });
+
 /** A rule deciding whether a case belongs to an outlier class. Rules run in registry order; the first that holds wins. */
 export interface ClassRule {
   readonly name: OutlierClass;
   holds(c: PricingCase, p: PolicyTerms): boolean;
   /** Why it holds, in words (traces). */
   explain(c: PricingCase, p: PolicyTerms): string;
+  /**
+   * Where the rule does not hold, for cases of terms `t` not flagged for
+   * review: a window of cost and LOS, or 'always' when it holds for every
+   * case. The pricer intersects the windows of the rules tried before the
+   * first 'always' rule, once per terms, so that a case inside needs three
+   * comparisons instead of a call per rule. A rule without it turns that
+   * shortcut off (every case then goes through `holds`).
+   */
+  notHolding?(t: GroupTerms, p: PolicyTerms): CaseWindow | 'always';
 }
 
 /**

@@ -1,10 +1,11 @@
 /** Low-multiple outlier: cost below k × the reference. */
 import { formatYuan } from '../../money.js';
-import type { ClassRule } from '../types.js';
+import { ANY_CASE, type ClassRule } from '../types.js';
 
 export const low: ClassRule = {
   name: 'low',
   holds: (c) => c.terms !== null && c.terms.low !== null && c.cost < c.terms.low.under,
+  notHolding: (t) => (t.low === null ? ANY_CASE : { ...ANY_CASE, costMin: t.low.under }),
   explain: (c) => {
     const t = c.terms!;
     return `class low: cost ${formatYuan(c.cost)} < ${t.low!.k} × ${t.refLabel} ${t.ref.dividedBy(100).toFixed(2)} = ${t.ref.times(t.low!.k).dividedBy(100).toFixed(2)}`;

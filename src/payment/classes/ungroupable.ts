@@ -1,5 +1,5 @@
 /** Ungroupable: no DRG payment is possible (not grouped, ambiguous, invalid, or the DRG has no weight). */
-import type { ClassRule } from '../types.js';
+import { ANY_CASE, type ClassRule } from '../types.js';
 
 const WHY: Record<string, string> = {
   ungroupable: 'the case could not be grouped (DRG 0000)',
@@ -11,5 +11,7 @@ const WHY: Record<string, string> = {
 export const ungroupable: ClassRule = {
   name: 'ungroupable',
   holds: (c) => c.terms === null,
+  // It holds only without terms.
+  notHolding: () => ANY_CASE,
   explain: (c) => `class ungroupable: ${WHY[c.unpaidReason] ?? c.unpaidReason}`,
 };
