@@ -53,8 +53,8 @@ export class GroupQc {
     c.discharge = v.discharge;
     c.vent_hours = v.vent_hours;
     // As FusedReader.fillContext: a code's string only for one the dictionary does not know (its warning quotes it).
-    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, outside(s.dx, v.dxId[i]!) ? v.dx[i]! : '', 'diagnoses');
-    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, outside(s.px, v.pxId[i]!) ? v.px[i]! : '', 'procedures');
+    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, outside(s.dx, v.dxId[i]!) ? v.dxCode(i) : '', 'diagnoses');
+    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, outside(s.px, v.pxId[i]!) ? v.pxCode(i) : '', 'procedures');
     return groupPrepared(s, c, v.input.id ?? '', trace, this.slot);
   }
 

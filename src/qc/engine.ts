@@ -168,14 +168,18 @@ class View extends CaseNumbers implements CaseView {
     return n;
   }
 
-  private codeAt(system: 'dx' | 'px', i: number): string {
-    return this.text.slice((system === 'dx' ? this.dxFrom : this.pxFrom)[i]!, (system === 'dx' ? this.dxTo : this.pxTo)[i]!);
+  dxCode(i: number): string {
+    return this.pending ? this.text.slice(this.dxFrom[i]!, this.dxTo[i]!) : this.dxCodes[i]!;
+  }
+
+  pxCode(i: number): string {
+    return this.pending ? this.text.slice(this.pxFrom[i]!, this.pxTo[i]!) : this.pxCodes[i]!;
   }
 
   private materialise(): void {
+    for (let i = 0; i < this.nDx; i++) this.dxCodes[i] = this.dxCode(i);
+    for (let i = 0; i < this.nPx; i++) this.pxCodes[i] = this.pxCode(i);
     this.pending = false;
-    for (let i = 0; i < this.nDx; i++) this.dxCodes[i] = this.codeAt('dx', i);
-    for (let i = 0; i < this.nPx; i++) this.pxCodes[i] = this.codeAt('px', i);
   }
 
   /** Room for `size` codes of a system, keeping those already read. */
@@ -200,12 +204,12 @@ class View extends CaseNumbers implements CaseView {
 
   dxLabel(i: number): string {
     const id = this.dxId[i]!;
-    return id >= 0 && this.scheme.dx.inDictionary(id) ? this.scheme.dx.label(id) : this.dx[i]!;
+    return id >= 0 && this.scheme.dx.inDictionary(id) ? this.scheme.dx.label(id) : this.dxCode(i);
   }
 
   pxLabel(i: number): string {
     const id = this.pxId[i]!;
-    return id >= 0 && this.scheme.px.inDictionary(id) ? this.scheme.px.label(id) : this.px[i]!;
+    return id >= 0 && this.scheme.px.inDictionary(id) ? this.scheme.px.label(id) : this.pxCode(i);
   }
 }
 

@@ -85,6 +85,13 @@ export interface CaseView {
   readonly px: readonly string[];
   readonly pxId: Int32Array;
   readonly pxFacts: Uint32Array;
+  /**
+   * Diagnosis i as given (trimmed): `dx[i]` without making every code's
+   * string — on the fused reader a code is a range of the line until a rule
+   * asks for it, and rules ask only when they report.
+   */
+  dxCode(i: number): string;
+  pxCode(i: number): string;
   /** `CODE name` of diagnosis i (the dictionary's spelling when known). */
   dxLabel(i: number): string;
   pxLabel(i: number): string;
