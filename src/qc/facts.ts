@@ -35,8 +35,12 @@ export interface ListSpec {
 
 /** Flag of a code that is in the scheme's dictionary (shared by both systems). */
 export const KNOWN = 1 << 0;
-/** Flag of a code that is not (the complement of KNOWN, so that or-ing a case's facts tells whether one is unknown). */
-export const UNKNOWN = 1 << 30;
+/**
+ * Flag of a code that is not (the complement of KNOWN, so that or-ing a case's
+ * facts tells whether one is unknown). Every flag fits in 16 bits: the
+ * per-code words are a Uint16Array, half the memory a look-up reads from.
+ */
+export const UNKNOWN = 1 << 15;
 
 /** The code lists of the quality checks, by name (the names a region config uses). */
 export const QC_LISTS = {
@@ -111,8 +115,8 @@ export interface SexMdcs {
 }
 
 export interface CodeFacts {
-  readonly dx: Uint32Array;
-  readonly px: Uint32Array;
+  readonly dx: Uint16Array;
+  readonly px: Uint16Array;
   /** Facts of a code the scheme has no id for (patterns only). */
   patternFacts(system: 'dx' | 'px', code: string): number;
 }
@@ -134,8 +138,8 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
   const derivedDx = derivedLookup(sexByCode(scheme.dx.size, dxListedBy(scheme), sex), v?.invalidPrincipalDx, v?.grayDx);
   const derivedPx = derivedLookup(sexByCode(scheme.px.size, pxListedBy(scheme), sex), v?.invalidPrincipalPx, v?.grayPx);
 
-  const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint32Array => {
-    const out = new Uint32Array(table.size);
+  const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint16Array => {
+    const out = new Uint16Array(table.size);
     for (let id = 0; id < table.size; id++) {
       const code = table.codes[id]!;
       let f = table.inDictionary(id) ? KNOWN : UNKNOWN;
@@ -238,3 +242,32 @@ function pxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
   }
   return listedBy;
 }
+
+/**
+ * Case facts: which fields a case gives (a number that is not NaN, an amount,
+ * a date, a non-empty id, at least one code; `secondary_dx` / `secondary_px`
+ * at least two codes). The checker's view sets them once per case, so a rule
+ * about a field that is usually missing (age_days, birth_weight, vent_hours,
+ * itemised costs), or usually given (the required.* rules, which look for a
+ * missing one), is skipped with a bit test (QcRule.needs `given`, `missing`).
+ */
+export const GIVEN = {
+  id: 1 << 0,
+  sex: 1 << 1,
+  age: 1 << 2,
+  age_days: 1 << 3,
+  birth_weight: 1 << 4,
+  los: 1 << 5,
+  discharge: 1 << 6,
+  vent_hours: 1 << 7,
+  diagnoses: 1 << 8,
+  secondary_dx: 1 << 9,
+  procedures: 1 << 10,
+  secondary_px: 1 << 11,
+  total_cost: 1 << 12,
+  out_of_scope: 1 << 13,
+  pre_self_pay: 1 << 14,
+  admit_date: 1 << 15,
+  discharge_date: 1 << 16,
+  cost_items: 1 << 17,
+} as const;

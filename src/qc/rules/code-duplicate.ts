@@ -3,6 +3,7 @@
  * lend the principal's weight to a complication level); a repeated procedure
  * is a warning, since a procedure may really be performed twice.
  */
+import { GIVEN } from '../facts.js';
 import type { CaseView, QcRule, Severity } from '../types.js';
 
 const codeOf = (v: CaseView, system: 'dx' | 'px', i: number): string => (system === 'dx' ? v.dxCode(i) : v.pxCode(i));
@@ -14,6 +15,7 @@ function duplicate(system: 'dx' | 'px', severity: Severity, advice: string): QcR
     id: `code.${system}_duplicate`,
     severity,
     fields: [field],
+    needs: { given: system === 'dx' ? GIVEN.secondary_dx : GIVEN.secondary_px },
     description: `no ${kind} code appears twice`,
     check(v: CaseView, report) {
       const n = system === 'dx' ? v.nDx : v.nPx;
