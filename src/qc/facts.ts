@@ -11,12 +11,12 @@
  * configured additions and removals (config.ts).
  */
 import { join } from 'node:path';
-import { z } from 'zod';
-import { cellText, readTable } from '../csv/table.js';
+import { readFileSync } from 'node:fs';
+import { parseCsvText } from '../csv/table.js';
 import { IssueList } from '../errors.js';
 import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { listHas, type ListRef } from '../../groupers/chs-drg/lists.js';
-import { type CodePattern, matchesAny } from './patterns.js';
+import { type CodePattern, foldCode, matchesAnyFolded } from './patterns.js';
 
 /** Where a list's scheme-derived part comes from. */
 type Derived = 'male' | 'female' | 'invalid_principal' | 'gray' | null;
@@ -141,10 +141,11 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
   const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint16Array => {
     const out = new Uint16Array(table.size);
     for (let id = 0; id < table.size; id++) {
-      const code = table.codes[id]!;
+      // Folded once per code, not once per list (tens of thousands of codes × a dozen lists, in every worker).
+      const code = foldCode(table.codes[id]!);
       let f = table.inDictionary(id) ? KNOWN : UNKNOWN;
       for (const l of ls) {
-        if ((derived(l.derived, id) || matchesAny(l.add, code)) && !matchesAny(l.remove, code)) f |= l.bit;
+        if ((derived(l.derived, id) || matchesAnyFolded(l.add, code)) && !matchesAnyFolded(l.remove, code)) f |= l.bit;
       }
       out[id] = bothSexes(f);
     }
@@ -157,7 +158,8 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
     px,
     patternFacts(system, code) {
       let f = UNKNOWN;
-      for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAny(l.add, code) && !matchesAny(l.remove, code)) f |= l.bit;
+      const folded = foldCode(code);
+      for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAnyFolded(l.add, folded) && !matchesAnyFolded(l.remove, folded)) f |= l.bit;
       return bothSexes(f);
     },
   };
@@ -225,19 +227,26 @@ function dxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
   return listedBy;
 }
 
-const procListRow = z.object({ rule_id: cellText, proc_code: cellText });
-
-/** Procedures by the MDCs whose ADRG rules list them (adrg_px.csv of the package, read again: the compiled rules keep no lists). */
+/**
+ * Procedures by the MDCs whose ADRG rules list them (adrg_px.csv of the
+ * package, read again: the compiled rules keep no lists). The scheme loader
+ * has validated the file, so it is only split here (no row schema): this runs
+ * in every worker that checks cases.
+ */
 function pxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
   const mdcOfRule = new Map<string, string>();
   for (const m of scheme.mdcs) for (const r of m.rules) mdcOfRule.set(r.ruleId, m.mdc);
   const issues = new IssueList();
-  const rows = readTable(join(scheme.dir, 'adrg_px.csv'), procListRow, issues, { displayName: `${scheme.id}/adrg_px.csv`, allowExtraColumns: true });
+  const file = `${scheme.id}/adrg_px.csv`;
+  const { header, rows } = parseCsvText(readFileSync(join(scheme.dir, 'adrg_px.csv'), 'utf8'), file, issues);
+  const ruleAt = header.indexOf('rule_id');
+  const codeAt = header.indexOf('proc_code');
+  if (ruleAt < 0 || codeAt < 0) issues.add({ code: 'header.missing', file, line: 1, message: 'adrg_px.csv needs the columns rule_id and proc_code' });
   issues.throwIfAny(`cannot derive the sex-specific procedures of ${scheme.id}`);
   const listedBy = new Map<number, Set<string>>();
-  for (const { row } of rows) {
-    const mdc = mdcOfRule.get(row.rule_id);
-    const id = scheme.px.lookup(row.proc_code);
+  for (const { cells } of rows) {
+    const mdc = mdcOfRule.get((cells[ruleAt] ?? '').trim());
+    const id = scheme.px.lookup((cells[codeAt] ?? '').trim());
     if (mdc !== undefined && id >= 0) addTo(listedBy, id, mdc);
   }
   return listedBy;
