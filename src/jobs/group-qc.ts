@@ -7,7 +7,6 @@
 import { addCode, groupPrepared, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
 import { NO_CODE } from '../../groupers/chs-drg/codes.js';
 import type { ByteWriter } from '../io/bytes.js';
-import { csvField } from '../io/csv.js';
 import { configOf } from '../qc/config.js';
 import { checkerFor, hasError } from '../qc/engine.js';
 import { QcRowReader } from '../qc/record.js';
@@ -53,8 +52,8 @@ export class GroupQc {
     c.discharge = v.discharge;
     c.vent_hours = v.vent_hours;
     // As FusedReader.fillContext: a code's string only for one the dictionary does not know (its warning quotes it).
-    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, outside(s.dx, v.dxId[i]!) ? v.dx[i]! : '', 'diagnoses');
-    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, outside(s.px, v.pxId[i]!) ? v.px[i]! : '', 'procedures');
+    for (let i = 0; i < v.nDx; i++) addCode(c, s.dx, map?.dx, v.dxId[i]!, outside(s.dx, v.dxId[i]!) ? v.dxCode(i) : '', 'diagnoses');
+    for (let i = 0; i < v.nPx; i++) addCode(c, s.px, map?.px, v.pxId[i]!, outside(s.px, v.pxId[i]!) ? v.pxCode(i) : '', 'procedures');
     return groupPrepared(s, c, v.input.id ?? '', trace, this.slot);
   }
 
@@ -77,7 +76,7 @@ export function findingsCell(findings: readonly Finding[]): string {
 /** The findings cell as CSV bytes, the same as csvField(findingsCell(…)) but without building the text unless it needs quotes (rare). */
 export function writeFindingsCell(w: ByteWriter, findings: readonly Finding[]): void {
   // Severities and rule ids are plain ASCII words; only fields and values can need quotes.
-  for (const f of findings) if (csvField(f.field) !== f.field || csvField(f.value) !== f.value) return w.field(findingsCell(findings));
+  for (const f of findings) if (!quoteFree(f.field) || !quoteFree(f.value)) return w.field(findingsCell(findings));
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
     if (i > 0) w.byte(124);
@@ -89,6 +88,15 @@ export function writeFindingsCell(w: ByteWriter, findings: readonly Finding[]): 
     w.byte(61);
     plain(w, f.value);
   }
+}
+
+/** True when csvField(s) is s (no comma, quote or line break): a char scan, no regex. */
+function quoteFree(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) return false;
+  }
+  return true;
 }
 
 /** Text needing no quotes: ASCII copied char by char (codes, numbers, field names), anything else encoded. */

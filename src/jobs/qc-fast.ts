@@ -53,6 +53,11 @@ class LineRow extends CaseNumbers implements TextRow {
   pxEnd = -1;
 }
 
+/** Where the date of cell `p` starts in the line's text, or -1 when the column is absent or the cell empty (a clean line's dates are valid). */
+function dateAt(f: FusedReader, p: number): number {
+  return p < 0 || f.cellStart(p) === f.cellEnd(p) ? -1 : f.cellStart(p);
+}
+
 export class FusedQc {
   private readonly row = new LineRow();
   private readonly dxAt: number;
@@ -96,19 +101,26 @@ export class FusedQc {
     r.text = text;
     input.text = text;
     input.id = f.id;
-    const money = (p: number): Fen | null => (p < 0 ? null : checkedFen(text, f.cellStart(p), f.cellEnd(p)));
-    input.total_cost = money(this.totalAt);
-    input.out_of_scope = money(this.outAt);
-    input.pre_self_pay = money(this.preAt);
-    const day = (p: number): number => (p < 0 || f.cellStart(p) === f.cellEnd(p) ? -1 : f.cellStart(p));
-    input.admitAt = day(this.admitAt);
-    input.dischargeAt = day(this.dischargeAt);
-    r.admitDay = input.admitAt < 0 ? NaN : dayNumberAt(text, input.admitAt);
-    r.dischargeDay = input.dischargeAt < 0 ? NaN : dayNumberAt(text, input.dischargeAt);
-    r.dxStart = this.dxAt < 0 ? -1 : f.cellStart(this.dxAt);
-    r.dxEnd = this.dxAt < 0 ? -1 : f.cellEnd(this.dxAt);
-    r.pxStart = this.pxAt < 0 ? -1 : f.cellStart(this.pxAt);
-    r.pxEnd = this.pxAt < 0 ? -1 : f.cellEnd(this.pxAt);
+    // Cell reads written out, not through small closures: this runs for every line.
+    input.total_cost = this.totalAt < 0 ? null : checkedFen(text, f.cellStart(this.totalAt), f.cellEnd(this.totalAt));
+    input.out_of_scope = this.outAt < 0 ? null : checkedFen(text, f.cellStart(this.outAt), f.cellEnd(this.outAt));
+    input.pre_self_pay = this.preAt < 0 ? null : checkedFen(text, f.cellStart(this.preAt), f.cellEnd(this.preAt));
+    const admit = dateAt(f, this.admitAt);
+    const discharge = dateAt(f, this.dischargeAt);
+    input.admitAt = admit;
+    input.dischargeAt = discharge;
+    r.admitDay = admit < 0 ? NaN : dayNumberAt(text, admit);
+    r.dischargeDay = discharge < 0 ? NaN : dayNumberAt(text, discharge);
+    if (this.dxAt < 0) r.dxStart = r.dxEnd = -1;
+    else {
+      r.dxStart = f.cellStart(this.dxAt);
+      r.dxEnd = f.cellEnd(this.dxAt);
+    }
+    if (this.pxAt < 0) r.pxStart = r.pxEnd = -1;
+    else {
+      r.pxStart = f.cellStart(this.pxAt);
+      r.pxEnd = f.cellEnd(this.pxAt);
+    }
     const costs = this.rows.costColumns;
     if (costs.length === 0) return true;
     // As QcRowReader reads them: empty cells are left out.

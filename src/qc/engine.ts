@@ -13,7 +13,7 @@ import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { CaseNumbers, type NumbersInput } from '../../groupers/chs-drg/context.js';
 import { ListItems } from '../case/schema.js';
 import type { QcConfig } from './config.js';
-import { type CodeFacts, computeFacts } from './facts.js';
+import { type CodeFacts, computeFacts, GIVEN } from './facts.js';
 import { QC_RULES, RULES_BY_ID } from './rules/index.js';
 import { dayNumber } from './rules/util.js';
 import type { CaseView, Finding, QcInput, QcParams, QcRule, Report, Severity } from './types.js';
@@ -55,6 +55,7 @@ class View extends CaseNumbers implements CaseView {
   nDx = 0;
   dxId = new Int32Array(16);
   dxFacts = new Uint32Array(16);
+  given = 0;
   dxAny = 0;
   pxAny = 0;
   nPx = 0;
@@ -101,6 +102,7 @@ class View extends CaseNumbers implements CaseView {
     this.nPx = this.codes('px', c.procedures ?? []);
     this.dxAny = any(this.dxFacts, this.nDx);
     this.pxAny = any(this.pxFacts, this.nPx);
+    this.given = this.caseFacts();
   }
 
   /** Load a row read from CSV text: the same view as `load` of its decoded case. */
@@ -111,10 +113,37 @@ class View extends CaseNumbers implements CaseView {
     this.dischargeDay = r.dischargeDay;
     this.text = r.text;
     this.pending = true;
-    this.nDx = r.dxStart < 0 ? 0 : this.rangeCodes('dx', r.text, r.dxStart, r.dxEnd);
-    this.nPx = r.pxStart < 0 ? 0 : this.rangeCodes('px', r.text, r.pxStart, r.pxEnd);
-    this.dxAny = any(this.dxFacts, this.nDx);
-    this.pxAny = any(this.pxFacts, this.nPx);
+    this.nDx = 0;
+    this.nPx = 0;
+    this.dxAny = 0;
+    this.pxAny = 0;
+    if (r.dxStart >= 0) this.nDx = this.rangeCodes('dx', r.text, r.dxStart, r.dxEnd);
+    if (r.pxStart >= 0) this.nPx = this.rangeCodes('px', r.text, r.pxStart, r.pxEnd);
+    this.given = this.caseFacts();
+  }
+
+  /** The GIVEN bits of the loaded case (facts.ts): what rules' `needs.given` / `needs.missing` test. */
+  private caseFacts(): number {
+    const c = this.input;
+    let g = 0;
+    if (c.id !== undefined && c.id !== null && c.id !== '') g |= GIVEN.id;
+    // x === x: not NaN.
+    if (this.sex === this.sex) g |= GIVEN.sex;
+    if (this.age === this.age) g |= GIVEN.age;
+    if (this.age_days === this.age_days) g |= GIVEN.age_days;
+    if (this.birth_weight === this.birth_weight) g |= GIVEN.birth_weight;
+    if (this.los === this.los) g |= GIVEN.los;
+    if (this.discharge === this.discharge) g |= GIVEN.discharge;
+    if (this.vent_hours === this.vent_hours) g |= GIVEN.vent_hours;
+    if (this.nDx > 0) g |= this.nDx > 1 ? GIVEN.diagnoses | GIVEN.secondary_dx : GIVEN.diagnoses;
+    if (this.nPx > 0) g |= this.nPx > 1 ? GIVEN.procedures | GIVEN.secondary_px : GIVEN.procedures;
+    if (c.total_cost !== undefined && c.total_cost !== null) g |= GIVEN.total_cost;
+    if (c.out_of_scope !== undefined && c.out_of_scope !== null) g |= GIVEN.out_of_scope;
+    if (c.pre_self_pay !== undefined && c.pre_self_pay !== null) g |= GIVEN.pre_self_pay;
+    if (this.admitDay === this.admitDay) g |= GIVEN.admit_date;
+    if (this.dischargeDay === this.dischargeDay) g |= GIVEN.discharge_date;
+    if (c.cost_items) g |= GIVEN.cost_items;
+    return g;
   }
 
   /** Trim, drop empty items, look each code up once and read its facts. */
@@ -142,40 +171,60 @@ class View extends CaseNumbers implements CaseView {
     return n;
   }
 
-  /** The `|`-separated codes of text[a, b) as `codes` reads a list cell: items trimmed, empty ones dropped. */
+  /**
+   * The `|`-separated codes of text[a, b) as `codes` reads a list cell: items
+   * trimmed, empty ones dropped. Sets the system's ids, ranges, facts and
+   * or-ed facts in one pass; returns the count.
+   */
   private rangeCodes(system: 'dx' | 'px', text: string, a: number, b: number): number {
     const dx = system === 'dx';
     const table = dx ? this.scheme.dx : this.scheme.px;
     const known = dx ? this.facts.dx : this.facts.px;
+    // The arrays in locals: this loop runs for every code of every case.
     let ids = dx ? this.dxId : this.pxId;
+    let flags = dx ? this.dxFacts : this.pxFacts;
+    let from = dx ? this.dxFrom : this.pxFrom;
+    let to = dx ? this.dxTo : this.pxTo;
     let n = 0;
+    let any = 0;
     const items = this.items;
     items.reset(text, a, b);
     while (items.next()) {
-      const x = items.from;
-      const y = items.to;
       if (n === ids.length) {
         this.grow(system, 2 * n);
         ids = dx ? this.dxId : this.pxId;
+        flags = dx ? this.dxFacts : this.pxFacts;
+        from = dx ? this.dxFrom : this.pxFrom;
+        to = dx ? this.dxTo : this.pxTo;
       }
+      const x = items.from;
+      const y = items.to;
       const id = table.lookupRange(text, x, y);
+      const f = id >= 0 ? known[id]! : this.facts.patternFacts(system, text.slice(x, y));
       ids[n] = id;
-      (dx ? this.dxFrom : this.pxFrom)[n] = x;
-      (dx ? this.dxTo : this.pxTo)[n] = y;
-      (dx ? this.dxFacts : this.pxFacts)[n] = id >= 0 ? known[id]! : this.facts.patternFacts(system, text.slice(x, y));
+      from[n] = x;
+      to[n] = y;
+      flags[n] = f;
+      any |= f;
       n++;
     }
+    if (dx) this.dxAny = any;
+    else this.pxAny = any;
     return n;
   }
 
-  private codeAt(system: 'dx' | 'px', i: number): string {
-    return this.text.slice((system === 'dx' ? this.dxFrom : this.pxFrom)[i]!, (system === 'dx' ? this.dxTo : this.pxTo)[i]!);
+  dxCode(i: number): string {
+    return this.pending ? this.text.slice(this.dxFrom[i]!, this.dxTo[i]!) : this.dxCodes[i]!;
+  }
+
+  pxCode(i: number): string {
+    return this.pending ? this.text.slice(this.pxFrom[i]!, this.pxTo[i]!) : this.pxCodes[i]!;
   }
 
   private materialise(): void {
+    for (let i = 0; i < this.nDx; i++) this.dxCodes[i] = this.dxCode(i);
+    for (let i = 0; i < this.nPx; i++) this.pxCodes[i] = this.pxCode(i);
     this.pending = false;
-    for (let i = 0; i < this.nDx; i++) this.dxCodes[i] = this.codeAt('dx', i);
-    for (let i = 0; i < this.nPx; i++) this.pxCodes[i] = this.codeAt('px', i);
   }
 
   /** Room for `size` codes of a system, keeping those already read. */
@@ -200,12 +249,12 @@ class View extends CaseNumbers implements CaseView {
 
   dxLabel(i: number): string {
     const id = this.dxId[i]!;
-    return id >= 0 && this.scheme.dx.inDictionary(id) ? this.scheme.dx.label(id) : this.dx[i]!;
+    return id >= 0 && this.scheme.dx.inDictionary(id) ? this.scheme.dx.label(id) : this.dxCode(i);
   }
 
   pxLabel(i: number): string {
     const id = this.pxId[i]!;
-    return id >= 0 && this.scheme.px.inDictionary(id) ? this.scheme.px.label(id) : this.px[i]!;
+    return id >= 0 && this.scheme.px.inDictionary(id) ? this.scheme.px.label(id) : this.pxCode(i);
   }
 }
 
@@ -213,9 +262,12 @@ interface Enabled {
   readonly rule: QcRule;
   readonly severity: Severity;
   readonly check: (v: CaseView, report: Report) => void;
-  /** rule.needs as two masks; both 0 when the rule always runs. */
+  /** rule.needs as masks (see QcRule.needs); `screened` false when the rule always runs. */
+  readonly screened: boolean;
   readonly needDx: number;
   readonly needPx: number;
+  readonly needGiven: number;
+  readonly needMissing: number;
 }
 
 export interface CheckerOptions {
@@ -249,8 +301,17 @@ export class Checker {
     for (const rule of QC_RULES) {
       const severity = config.severityOf(rule, scheme.semantics);
       if (severity === 'off' || rule.check === null) continue;
-      const pre = options.prefilter !== false && rule.needs !== undefined;
-      enabled.push({ rule, severity, check: rule.check, needDx: pre ? (rule.needs!.dx ?? 0) : 0, needPx: pre ? (rule.needs!.px ?? 0) : 0 });
+      const needs = options.prefilter !== false ? rule.needs : undefined;
+      enabled.push({
+        rule,
+        severity,
+        check: rule.check,
+        screened: needs !== undefined,
+        needDx: needs?.dx ?? 0,
+        needPx: needs?.px ?? 0,
+        needGiven: needs?.given ?? 0,
+        needMissing: needs?.missing ?? 0,
+      });
     }
     this.enabled = enabled;
   }
@@ -276,9 +337,11 @@ export class Checker {
     const v = this.loader;
     this.out = null;
     const prefix = this.config.params.cost_column_prefix;
+    const given = v.given;
+    const missing = ~given;
     for (const e of this.enabled) {
-      // Most cases have no code a code rule looks for: skip the call (one or-ed word per case).
-      if ((e.needDx | e.needPx) !== 0 && (v.dxAny & e.needDx) === 0 && (v.pxAny & e.needPx) === 0) continue;
+      // Most cases have none of the facts most rules look for: skip the call (a few or-ed words per case).
+      if (e.screened && ((v.dxAny & e.needDx) | (v.pxAny & e.needPx) | (given & e.needGiven) | (missing & e.needMissing)) === 0) continue;
       if (unreadable !== null && e.rule.fields.some((f) => unreadable.some((u) => u === f || (f === 'cost_items' && u.startsWith(prefix))))) continue;
       this.current = e;
       e.check(v, this.report);

@@ -11,12 +11,12 @@
  * configured additions and removals (config.ts).
  */
 import { join } from 'node:path';
-import { z } from 'zod';
-import { cellText, readTable } from '../csv/table.js';
+import { readFileSync } from 'node:fs';
+import { parseCsvText } from '../csv/table.js';
 import { IssueList } from '../errors.js';
 import type { CompiledScheme } from '../../groupers/chs-drg/index.js';
 import { listHas, type ListRef } from '../../groupers/chs-drg/lists.js';
-import { type CodePattern, matchesAny } from './patterns.js';
+import { type CodePattern, foldCode, matchesAnyFolded } from './patterns.js';
 
 /** Where a list's scheme-derived part comes from. */
 type Derived = 'male' | 'female' | 'invalid_principal' | 'gray' | null;
@@ -35,8 +35,12 @@ export interface ListSpec {
 
 /** Flag of a code that is in the scheme's dictionary (shared by both systems). */
 export const KNOWN = 1 << 0;
-/** Flag of a code that is not (the complement of KNOWN, so that or-ing a case's facts tells whether one is unknown). */
-export const UNKNOWN = 1 << 30;
+/**
+ * Flag of a code that is not (the complement of KNOWN, so that or-ing a case's
+ * facts tells whether one is unknown). Every flag fits in 16 bits: the
+ * per-code words are a Uint16Array, half the memory a look-up reads from.
+ */
+export const UNKNOWN = 1 << 15;
 
 /** The code lists of the quality checks, by name (the names a region config uses). */
 export const QC_LISTS = {
@@ -111,8 +115,8 @@ export interface SexMdcs {
 }
 
 export interface CodeFacts {
-  readonly dx: Uint32Array;
-  readonly px: Uint32Array;
+  readonly dx: Uint16Array;
+  readonly px: Uint16Array;
   /** Facts of a code the scheme has no id for (patterns only). */
   patternFacts(system: 'dx' | 'px', code: string): number;
 }
@@ -134,13 +138,14 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
   const derivedDx = derivedLookup(sexByCode(scheme.dx.size, dxListedBy(scheme), sex), v?.invalidPrincipalDx, v?.grayDx);
   const derivedPx = derivedLookup(sexByCode(scheme.px.size, pxListedBy(scheme), sex), v?.invalidPrincipalPx, v?.grayPx);
 
-  const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint32Array => {
-    const out = new Uint32Array(table.size);
+  const fill = (table: CompiledScheme['dx'], ls: readonly ListPatterns[], derived: (d: Derived, id: number) => boolean): Uint16Array => {
+    const out = new Uint16Array(table.size);
     for (let id = 0; id < table.size; id++) {
-      const code = table.codes[id]!;
+      // Folded once per code, not once per list (tens of thousands of codes × a dozen lists, in every worker).
+      const code = foldCode(table.codes[id]!);
       let f = table.inDictionary(id) ? KNOWN : UNKNOWN;
       for (const l of ls) {
-        if ((derived(l.derived, id) || matchesAny(l.add, code)) && !matchesAny(l.remove, code)) f |= l.bit;
+        if ((derived(l.derived, id) || matchesAnyFolded(l.add, code)) && !matchesAnyFolded(l.remove, code)) f |= l.bit;
       }
       out[id] = bothSexes(f);
     }
@@ -153,7 +158,8 @@ export function computeFacts(scheme: CompiledScheme, lists: Readonly<Record<List
     px,
     patternFacts(system, code) {
       let f = UNKNOWN;
-      for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAny(l.add, code) && !matchesAny(l.remove, code)) f |= l.bit;
+      const folded = foldCode(code);
+      for (const l of system === 'dx' ? dxLists : pxLists) if (matchesAnyFolded(l.add, folded) && !matchesAnyFolded(l.remove, folded)) f |= l.bit;
       return bothSexes(f);
     },
   };
@@ -221,20 +227,56 @@ function dxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
   return listedBy;
 }
 
-const procListRow = z.object({ rule_id: cellText, proc_code: cellText });
-
-/** Procedures by the MDCs whose ADRG rules list them (adrg_px.csv of the package, read again: the compiled rules keep no lists). */
+/**
+ * Procedures by the MDCs whose ADRG rules list them (adrg_px.csv of the
+ * package, read again: the compiled rules keep no lists). The scheme loader
+ * has validated the file, so it is only split here (no row schema): this runs
+ * in every worker that checks cases.
+ */
 function pxListedBy(scheme: CompiledScheme): Map<number, Set<string>> {
   const mdcOfRule = new Map<string, string>();
   for (const m of scheme.mdcs) for (const r of m.rules) mdcOfRule.set(r.ruleId, m.mdc);
   const issues = new IssueList();
-  const rows = readTable(join(scheme.dir, 'adrg_px.csv'), procListRow, issues, { displayName: `${scheme.id}/adrg_px.csv`, allowExtraColumns: true });
+  const file = `${scheme.id}/adrg_px.csv`;
+  const { header, rows } = parseCsvText(readFileSync(join(scheme.dir, 'adrg_px.csv'), 'utf8'), file, issues);
+  const ruleAt = header.indexOf('rule_id');
+  const codeAt = header.indexOf('proc_code');
+  if (ruleAt < 0 || codeAt < 0) issues.add({ code: 'header.missing', file, line: 1, message: 'adrg_px.csv needs the columns rule_id and proc_code' });
   issues.throwIfAny(`cannot derive the sex-specific procedures of ${scheme.id}`);
   const listedBy = new Map<number, Set<string>>();
-  for (const { row } of rows) {
-    const mdc = mdcOfRule.get(row.rule_id);
-    const id = scheme.px.lookup(row.proc_code);
+  for (const { cells } of rows) {
+    const mdc = mdcOfRule.get((cells[ruleAt] ?? '').trim());
+    const id = scheme.px.lookup((cells[codeAt] ?? '').trim());
     if (mdc !== undefined && id >= 0) addTo(listedBy, id, mdc);
   }
   return listedBy;
 }
+
+/**
+ * Case facts: which fields a case gives (a number that is not NaN, an amount,
+ * a date, a non-empty id, at least one code; `secondary_dx` / `secondary_px`
+ * at least two codes). The checker's view sets them once per case, so a rule
+ * about a field that is usually missing (age_days, birth_weight, vent_hours,
+ * itemised costs), or usually given (the required.* rules, which look for a
+ * missing one), is skipped with a bit test (QcRule.needs `given`, `missing`).
+ */
+export const GIVEN = {
+  id: 1 << 0,
+  sex: 1 << 1,
+  age: 1 << 2,
+  age_days: 1 << 3,
+  birth_weight: 1 << 4,
+  los: 1 << 5,
+  discharge: 1 << 6,
+  vent_hours: 1 << 7,
+  diagnoses: 1 << 8,
+  secondary_dx: 1 << 9,
+  procedures: 1 << 10,
+  secondary_px: 1 << 11,
+  total_cost: 1 << 12,
+  out_of_scope: 1 << 13,
+  pre_self_pay: 1 << 14,
+  admit_date: 1 << 15,
+  discharge_date: 1 << 16,
+  cost_items: 1 << 17,
+} as const;

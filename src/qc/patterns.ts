@@ -59,9 +59,17 @@ function matchesFolded(p: CodePattern, c: string): boolean {
   }
 }
 
-export function matchesAny(patterns: readonly CodePattern[], code: string): boolean {
-  if (patterns.length === 0) return false;
-  const c = code.trim().toUpperCase();
-  for (const p of patterns) if (matchesFolded(p, c)) return true;
+/** A code as the patterns compare it: trimmed and upper-cased (fold a code once, then test it against many lists). */
+export function foldCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+/** matchesAny, for a code already folded by {@link foldCode}. */
+export function matchesAnyFolded(patterns: readonly CodePattern[], folded: string): boolean {
+  for (const p of patterns) if (matchesFolded(p, folded)) return true;
   return false;
+}
+
+export function matchesAny(patterns: readonly CodePattern[], code: string): boolean {
+  return patterns.length !== 0 && matchesAnyFolded(patterns, foldCode(code));
 }

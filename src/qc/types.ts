@@ -78,6 +78,8 @@ export interface CaseView {
   /** Scheme code ids (-1 when the scheme has never heard of the code). */
   readonly dxId: Int32Array;
   readonly dxFacts: Uint32Array;
+  /** Which fields the case gives (facts.ts GIVEN bits; missing ones are 0). */
+  readonly given: number;
   /** All facts of the case's diagnoses, or-ed (and likewise of its procedures). */
   readonly dxAny: number;
   readonly pxAny: number;
@@ -85,6 +87,13 @@ export interface CaseView {
   readonly px: readonly string[];
   readonly pxId: Int32Array;
   readonly pxFacts: Uint32Array;
+  /**
+   * Diagnosis i as given (trimmed): `dx[i]` without making every code's
+   * string — on the fused reader a code is a range of the line until a rule
+   * asks for it, and rules ask only when they report.
+   */
+  dxCode(i: number): string;
+  pxCode(i: number): string;
   /** `CODE name` of diagnosis i (the dictionary's spelling when known). */
   dxLabel(i: number): string;
   pxLabel(i: number): string;
@@ -103,10 +112,20 @@ export interface QcRule {
   /** Case fields the rule reads (`cost_items` stands for the itemised cost columns). */
   readonly fields: readonly string[];
   /**
-   * Code facts (facts.ts bits) without which the rule cannot report: it runs
-   * only when some diagnosis (`dx`) or procedure (`px`) of the case has one.
+   * Facts without which the rule cannot report: it runs only when some
+   * diagnosis (`dx`) or procedure (`px`) of the case has one of these code
+   * facts (facts.ts bits), or one of the `given` fields is given, or one of
+   * the `missing` ones missing. Most cases are complete and clean, so most
+   * rules are skipped with a bit test instead of called. Absent: always runs.
    */
-  readonly needs?: { readonly dx?: number; readonly px?: number };
+  readonly needs?: {
+    readonly dx?: number;
+    readonly px?: number;
+    /** Case facts (facts.ts GIVEN bits): the rule also runs when one of these fields is given … */
+    readonly given?: number;
+    /** … or when one of these is missing. */
+    readonly missing?: number;
+  };
   /** One line: what the rule checks. */
   readonly description: string;
   /** Report every problem of the case; null for rules fed by the reader (unreadable values, malformed rows). */

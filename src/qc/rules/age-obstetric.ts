@@ -19,7 +19,7 @@ export const ageObstetric: QcRule = {
     if (v.age >= min && v.age <= max) return;
     for (let i = 0; i < v.nDx; i++) {
       if ((v.dxFacts[i]! & FACT.obstetric_dx) !== 0) {
-        report('diagnoses', v.dx[i]!, `${slot('diagnosis', i)} ${v.dxLabel(i)} is obstetric, for women aged ${min}–${max}, but age is ${show(v.age)}: correct the age or the code`);
+        report('diagnoses', v.dxCode(i), `${slot('diagnosis', i)} ${v.dxLabel(i)} is obstetric, for women aged ${min}–${max}, but age is ${show(v.age)}: correct the age or the code`);
       }
     }
   },

@@ -14,7 +14,7 @@ export const agePerinatal: QcRule = {
     if (!given(v.age) || v.age <= max) return;
     for (let i = 0; i < v.nDx; i++) {
       if ((v.dxFacts[i]! & FACT.perinatal_dx) !== 0) {
-        report('diagnoses', v.dx[i]!, `${slot('diagnosis', i)} ${v.dxLabel(i)} is a perinatal condition, for patients under ${max + 1} year${max === 0 ? '' : 's'}, but age is ${show(v.age)}: correct the age or the code`);
+        report('diagnoses', v.dxCode(i), `${slot('diagnosis', i)} ${v.dxLabel(i)} is a perinatal condition, for patients under ${max + 1} year${max === 0 ? '' : 's'}, but age is ${show(v.age)}: correct the age or the code`);
       }
     }
   },

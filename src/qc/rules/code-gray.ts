@@ -11,10 +11,10 @@ export const codeGray: QcRule = {
   description: 'no gray code (a code of the insurance edition that may not be used) is coded',
   check(v, report) {
     for (let i = 0; i < v.nDx; i++) {
-      if ((v.dxFacts[i]! & FACT.gray_dx) !== 0) report('diagnoses', v.dx[i]!, `${slot('diagnosis', i)} ${v.dxLabel(i)} is a gray code, which may not be used: code the condition with a valid code of the insurance edition`);
+      if ((v.dxFacts[i]! & FACT.gray_dx) !== 0) report('diagnoses', v.dxCode(i), `${slot('diagnosis', i)} ${v.dxLabel(i)} is a gray code, which may not be used: code the condition with a valid code of the insurance edition`);
     }
     for (let i = 0; i < v.nPx; i++) {
-      if ((v.pxFacts[i]! & FACT.gray_px) !== 0) report('procedures', v.px[i]!, `${slot('procedure', i)} ${v.pxLabel(i)} is a gray code, which may not be used: code the procedure with a valid code of the insurance edition`);
+      if ((v.pxFacts[i]! & FACT.gray_px) !== 0) report('procedures', v.pxCode(i), `${slot('procedure', i)} ${v.pxLabel(i)} is a gray code, which may not be used: code the procedure with a valid code of the insurance edition`);
     }
   },
 };

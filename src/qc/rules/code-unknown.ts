@@ -21,7 +21,7 @@ function unknownCode(system: 'dx' | 'px'): QcRule {
       const facts = system === 'dx' ? v.dxFacts : v.pxFacts;
       for (let i = 0; i < n; i++) {
         if ((facts[i]! & KNOWN) !== 0) continue;
-        const code = (system === 'dx' ? v.dx : v.px)[i]!;
+        const code = system === 'dx' ? v.dxCode(i) : v.pxCode(i);
         const id = (system === 'dx' ? v.dxId : v.pxId)[i]!;
         const table = system === 'dx' ? v.scheme.dx : v.scheme.px;
         const to = id >= 0 ? (v.scheme.translation?.[system][id] ?? -1) : -1;

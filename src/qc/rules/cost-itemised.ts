@@ -3,12 +3,14 @@
  * (the `cost_*` columns of a case file: bed, examination, laboratory, drugs …).
  */
 import { formatYuan } from '../../money.js';
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 
 export const costItemised: QcRule = {
   id: 'cost.itemised',
   severity: 'error',
   fields: ['total_cost', 'cost_items'],
+  needs: { given: GIVEN.cost_items },
   description: 'itemised cost columns (cost_*) sum to total_cost',
   check(v, report) {
     const items = v.input.cost_items;

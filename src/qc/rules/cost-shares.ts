@@ -1,11 +1,13 @@
 /** The self-paid shares fit in the total: out_of_scope + pre_self_pay ≤ total_cost. */
 import { formatYuan } from '../../money.js';
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 
 export const costShares: QcRule = {
   id: 'cost.shares',
   severity: 'error',
   fields: ['total_cost', 'out_of_scope', 'pre_self_pay'],
+  needs: { given: GIVEN.total_cost },
   description: 'out_of_scope + pre_self_pay do not exceed total_cost',
   check(v, report) {
     const total = v.input.total_cost;

@@ -3,6 +3,7 @@
  * discharge_date − admit_date in days; a same-day stay may count 0 or 1 day
  * (regions differ).
  */
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -10,6 +11,7 @@ export const datesLos: QcRule = {
   id: 'dates.los',
   severity: 'error',
   fields: ['los', 'admit_date', 'discharge_date'],
+  needs: { given: GIVEN.admit_date },
   description: 'los equals the days between admit_date and discharge_date (a same-day stay: 0 or 1)',
   check(v, report) {
     const days = v.dischargeDay - v.admitDay; // NaN when a date is missing

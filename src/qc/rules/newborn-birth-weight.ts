@@ -1,4 +1,5 @@
 /** A newborn (age 0, at most 28 days by default) needs its weight (grams). */
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -6,6 +7,7 @@ export const newbornBirthWeight: QcRule = {
   id: 'newborn.birth_weight',
   severity: 'error',
   fields: ['age', 'age_days', 'birth_weight'],
+  needs: { given: GIVEN.age_days },
   description: 'a newborn (age 0, age_days ≤ 28) has a birth weight',
   check(v, report) {
     const max = v.params.newborn_max_days;

@@ -10,7 +10,7 @@ export const principalExternalCause: QcRule = {
   description: 'the principal diagnosis is not an external cause (V01–Y98)',
   check(v, report) {
     if (v.nDx > 0 && (v.dxFacts[0]! & FACT.external_cause_dx) !== 0) {
-      report('diagnoses', v.dx[0]!, `the principal diagnosis ${v.dxLabel(0)} is an external cause: code the injury or condition as principal and keep the external cause as a secondary diagnosis`);
+      report('diagnoses', v.dxCode(0), `the principal diagnosis ${v.dxLabel(0)} is an external cause: code the injury or condition as principal and keep the external cause as a secondary diagnosis`);
     }
   },
 };

@@ -10,7 +10,7 @@ export const principalPxSecondaryOnly: QcRule = {
   description: 'the principal procedure is not one that may only be secondary',
   check(v, report) {
     if (v.nPx > 0 && (v.pxFacts[0]! & FACT.secondary_only_px) !== 0) {
-      report('procedures', v.px[0]!, `the principal procedure ${v.pxLabel(0)} may not be principal (the grouper leaves the slot empty): put the main operation first`);
+      report('procedures', v.pxCode(0), `the principal procedure ${v.pxLabel(0)} may not be principal (the grouper leaves the slot empty): put the main operation first`);
     }
   },
 };

@@ -16,7 +16,7 @@ export const principalSecondaryOnly: QcRule = {
     if (v.nDx === 0) return;
     const f = v.dxFacts[0]!;
     if ((f & FACT.secondary_only_dx) !== 0 && (f & FACT.external_cause_dx) === 0) {
-      report('diagnoses', v.dx[0]!, `the principal diagnosis ${v.dxLabel(0)} may only be a secondary diagnosis: code the condition it qualifies as principal`);
+      report('diagnoses', v.dxCode(0), `the principal diagnosis ${v.dxLabel(0)} may only be a secondary diagnosis: code the condition it qualifies as principal`);
     }
   },
 };

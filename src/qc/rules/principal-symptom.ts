@@ -16,7 +16,7 @@ export const principalSymptom: QcRule = {
     if (v.nDx < 2 || (v.dxFacts[0]! & FACT.symptom_dx) === 0) return;
     for (let i = 1; i < v.nDx; i++) {
       if ((v.dxFacts[i]! & FACT.non_definite_dx) === 0) {
-        report('diagnoses', v.dx[0]!, `the principal diagnosis ${v.dxLabel(0)} is a symptom while diagnosis ${i + 1} ${v.dxLabel(i)} is definite: make the definite diagnosis principal if it explains the symptom`);
+        report('diagnoses', v.dxCode(0), `the principal diagnosis ${v.dxLabel(0)} is a symptom while diagnosis ${i + 1} ${v.dxLabel(i)} is definite: make the definite diagnosis principal if it explains the symptom`);
         return;
       }
     }

@@ -3,6 +3,7 @@
  * of 1 year or more, a large age_days is the concern of
  * `age_days.over_one_year` instead; a negative or fractional one is always wrong.
  */
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -10,6 +11,7 @@ export const rangeAgeDays: QcRule = {
   id: 'range.age_days',
   severity: 'error',
   fields: ['age_days'],
+  needs: { given: GIVEN.age_days },
   description: 'age_days is a whole number of days within 0–365',
   check(v, report) {
     const d = v.age_days;

@@ -1,4 +1,5 @@
 /** Discharge type (离院方式) is one of the settlement-list codes. */
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -8,6 +9,7 @@ export const rangeDischarge: QcRule = {
   id: 'range.discharge',
   severity: 'error',
   fields: ['discharge'],
+  needs: { given: GIVEN.discharge },
   description: 'discharge is one of the discharge-type codes (1, 2, 3, 4, 5, 9)',
   check(v, report) {
     const codes = v.params.discharge_codes;

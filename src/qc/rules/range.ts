@@ -3,6 +3,7 @@
  * parameters (and be whole where the field counts whole units). One rule per
  * field; the bounds are data (config params).
  */
+import { GIVEN } from '../facts.js';
 import type { CaseView, QcParams, QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -18,12 +19,16 @@ interface RangeSpec {
   readonly span: string;
 }
 
+/** The bounds of a count with no upper limit (one object, not one per call). */
+const NOT_NEGATIVE = { min: 0, max: Infinity } as const;
+
 function range(spec: RangeSpec): QcRule {
   const { field, unit } = spec;
   return {
     id: `range.${field}`,
     severity: 'error',
     fields: [field],
+    needs: { given: GIVEN[field] },
     description: `${field} is ${spec.whole ? 'a whole number of ' : 'in '}${unit}, ${spec.span}`,
     check(v, report) {
       const n = spec.value(v);
@@ -39,5 +44,5 @@ function range(spec: RangeSpec): QcRule {
 
 export const rangeAge = range({ field: 'age', value: (v) => v.age, bounds: (p) => p.age, whole: true, unit: 'years', span: '0–150 (params.age)', hint: 'for infants under 1 year give 0 and the age in days' });
 export const rangeBirthWeight = range({ field: 'birth_weight', value: (v) => v.birth_weight, bounds: (p) => p.birth_weight, whole: false, unit: 'grams', span: '100–9999 (params.birth_weight)', hint: 'check the unit (grams, not kilograms)' });
-export const rangeLos = range({ field: 'los', value: (v) => v.los, bounds: () => ({ min: 0, max: Infinity }), whole: true, unit: 'days', span: '0 or more', hint: 'count the days from admission to discharge' });
-export const rangeVentHours = range({ field: 'vent_hours', value: (v) => v.vent_hours, bounds: () => ({ min: 0, max: Infinity }), whole: false, unit: 'hours', span: '0 or more', hint: 'leave it empty when there was no invasive ventilation' });
+export const rangeLos = range({ field: 'los', value: (v) => v.los, bounds: () => NOT_NEGATIVE, whole: true, unit: 'days', span: '0 or more', hint: 'count the days from admission to discharge' });
+export const rangeVentHours = range({ field: 'vent_hours', value: (v) => v.vent_hours, bounds: () => NOT_NEGATIVE, whole: false, unit: 'hours', span: '0 or more', hint: 'leave it empty when there was no invasive ventilation' });

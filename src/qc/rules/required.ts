@@ -3,14 +3,16 @@
  * grouped or paid. One rule per field, so that a region can switch each off
  * or change its severity on its own.
  */
+import { GIVEN } from '../facts.js';
 import type { CaseView, QcRule, Severity } from '../types.js';
 import { given } from './util.js';
 
-function required(field: string, severity: Severity, missing: (v: CaseView) => boolean, message: string): QcRule {
+function required(field: keyof typeof GIVEN, severity: Severity, missing: (v: CaseView) => boolean, message: string): QcRule {
   return {
     id: `required.${field}`,
     severity,
     fields: [field],
+    needs: { missing: GIVEN[field] },
     description: `${field} is filled in`,
     check(v, report) {
       if (missing(v)) report(field, '', message);

@@ -27,7 +27,7 @@ function sexSpecific(system: 'dx' | 'px'): QcRule {
       for (let i = 0; i < n; i++) {
         if ((facts[i]! & wrong) === 0) continue;
         const label = system === 'dx' ? v.dxLabel(i) : v.pxLabel(i);
-        const code = (system === 'dx' ? v.dx : v.px)[i]!;
+        const code = system === 'dx' ? v.dxCode(i) : v.pxCode(i);
         report(field, code, `${slot(kind, i)} ${label} is for ${v.sex === 1 ? 'female' : 'male'} patients but sex is ${v.sex} (${v.sex === 1 ? 'male' : 'female'}): correct the sex or the code`);
       }
     },

@@ -3,6 +3,7 @@
  * los nights touches los + 1 calendar days; 24 is config
  * `params.vent_hours_per_day`). Implausible hours can move a case into MDCA.
  */
+import { GIVEN } from '../facts.js';
 import type { QcRule } from '../types.js';
 import { given, show } from './util.js';
 
@@ -10,6 +11,7 @@ export const ventLos: QcRule = {
   id: 'vent.los',
   severity: 'error',
   fields: ['vent_hours', 'los'],
+  needs: { given: GIVEN.vent_hours },
   description: 'vent_hours is at most (los + 1) × 24',
   check(v, report) {
     if (!given(v.vent_hours) || !given(v.los) || v.los < 0) return;
