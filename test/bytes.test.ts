@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../src/io/bytes.js';
+import { ByteArena, ByteWriter } from '../src/io/bytes.js';
 import { csvField } from '../src/io/csv.js';
 import { type Fen, formatYuan } from '../src/money.js';
 
@@ -94,6 +94,34 @@ describe('ByteWriter.field', () => {
         });
         expect(new TextDecoder().decode(w.take())).toBe(row.map(csvField).join(','));
       }),
+    );
+  });
+});
+
+describe('ByteArena', () => {
+  it('hands out the UTF-8 of each text as a view that stays valid as the arena fills more buffers', () => {
+    const arena = new ByteArena(512);
+    const texts = Array.from({ length: 200 }, (_, i) => `${i},分值 ${'x'.repeat(i % 13)}\n`);
+    const views = texts.map((t) => arena.add(t));
+    views.forEach((v, i) => expect(Buffer.from(v).toString('utf8')).toBe(texts[i]));
+    // Views share buffers (not one buffer per text).
+    expect(new Set(views.map((v) => v.buffer)).size).toBeLessThan(texts.length / 2);
+  });
+
+  it('encodes a text longer than a buffer on its own, and the empty text as no bytes', () => {
+    const arena = new ByteArena(8);
+    expect(Buffer.from(arena.add('a much longer text é')).toString('utf8')).toBe('a much longer text é');
+    expect(arena.add('').length).toBe(0);
+    expect(Buffer.from(arena.add('ok')).toString('utf8')).toBe('ok');
+  });
+
+  it('agrees with TextEncoder on any text', () => {
+    const arena = new ByteArena(32);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (s) => {
+        expect(Buffer.from(arena.add(s)).equals(Buffer.from(new TextEncoder().encode(s)))).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -159,3 +159,32 @@ export class ByteWriter {
     return out;
   }
 }
+
+/**
+ * Encoded texts kept end to end in a few large buffers, each handed out as a
+ * view. For caches of tens of thousands of short encoded rows (the DIP job's
+ * row memo): one ArrayBuffer per 256 KiB instead of one per row, which the
+ * garbage collector tracks and sweeps one by one, and rows packed together in
+ * memory. Views stay valid for the arena's life; nothing is ever freed.
+ */
+export class ByteArena {
+  private chunk: Uint8Array;
+  private n = 0;
+
+  constructor(private readonly chunkBytes = 1 << 18) {
+    this.chunk = new Uint8Array(chunkBytes);
+  }
+
+  /** The UTF-8 bytes of `s`, as a view into the arena. */
+  add(s: string): Uint8Array {
+    // At most 3 bytes per UTF-16 unit; a text longer than a chunk gets its own buffer.
+    if (s.length * 3 > this.chunkBytes) return encoder.encode(s);
+    if (this.n + s.length * 3 > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkBytes);
+      this.n = 0;
+    }
+    const from = this.n;
+    this.n += encoder.encodeInto(s, this.chunk.subarray(from)).written;
+    return this.chunk.subarray(from, this.n);
+  }
+}

@@ -17,7 +17,7 @@
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
 import { type Case, type CaseField, splitCodes } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
-import { ByteWriter } from '../io/bytes.js';
+import { ByteArena, ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
@@ -43,7 +43,6 @@ export type DipOutputFormat = 'csv' | 'jsonl';
 
 const MATCH_KINDS: readonly MatchKind[] = ['full', 'related', 'main', 'conservative', 'comprehensive'];
 const MATCH_INDEX = Object.fromEntries(MATCH_KINDS.map((k, i) => [k, i])) as Record<MatchKind, number>;
-const ENCODER = new TextEncoder();
 
 /** Everything a dip-group job needs, as plain data. */
 export interface DipGroupJobSpec extends JobSpecBase {
@@ -203,6 +202,8 @@ export class DipGroupJob implements BatchJob {
   private readonly tally = new Float64Array(DIP_COUNTERS.length);
   /** Cells of the current row on the generic path (for the sink). */
   private cells: readonly string[] = [];
+  /** Where the cached row parts below live: a few large buffers rather than one per part (tens of thousands). */
+  private readonly arena = new ByteArena();
   /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
   private readonly heads: (Uint8Array | undefined)[] = [];
   private readonly normalRows: (Uint8Array | undefined)[] = [];
@@ -355,7 +356,7 @@ export class DipGroupJob implements BatchJob {
       w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
     } else {
       let head = this.heads[slot];
-      if (head === undefined) head = this.heads[grow(this.heads, slot)] = ENCODER.encode(this.headText(g, m.match!, s));
+      if (head === undefined) head = this.heads[grow(this.heads, slot)] = this.arena.add(this.headText(g, m.match!, s));
       w.raw(head);
       w.ascii(s.scoreText);
       w.byte(44);
@@ -389,7 +390,7 @@ export class DipGroupJob implements BatchJob {
   /** Everything after the id of a normal case's row without warnings (which depends only on the profile and match kind), encoded once. */
   private normalRow(slot: number, g: CompiledGroup, match: MatchKind, pid: number, cost: number | null): Uint8Array {
     const s = this.scorer.scoreProfile(pid, cost, null);
-    return (this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
+    return (this.normalRows[grow(this.normalRows, slot)] = this.arena.add(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
   }
 
   /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */
