@@ -31,7 +31,9 @@ import {
   prepareArrays,
   prepareCodes,
   PreparedCodes,
+  restoreDirectory,
   type CompiledDirectory,
+  type DirectorySnapshot,
   type CompiledGroup,
   type DipNote,
   type MatchKind,
@@ -49,6 +51,11 @@ export interface DipGroupJobSpec extends JobSpecBase {
   readonly kind: 'dip-group';
   /** Directory folder (resolved). */
   readonly directory: string;
+  /**
+   * The directory as the main thread loaded, checked and compiled it: worker threads
+   * restore it from this instead of reading and compiling the folder each.
+   */
+  readonly compiled?: DirectorySnapshot;
   readonly format: DipOutputFormat;
   readonly trace: boolean;
   /** Send malformed rows to the rejects stream instead of the output. */
@@ -222,7 +229,7 @@ export class DipGroupJob implements BatchJob {
     readonly spec: DipGroupJobSpec,
     loaded: { directory?: CompiledDirectory; fused?: boolean; sink?: ScoredCaseSink } = {},
   ) {
-    this.directory = loaded.directory ?? loadDirectorySync(spec.directory);
+    this.directory = loaded.directory ?? (spec.compiled !== undefined ? restoreDirectory(spec.compiled) : loadDirectorySync(spec.directory));
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
     this.scorer = new DipScorer(this.directory, spec.pointValue ?? undefined);
     this.sink = loaded.sink ?? null;
