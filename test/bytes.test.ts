@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteArena, ByteWriter } from '../src/io/bytes.js';
 import { csvField } from '../src/io/csv.js';
 import { type Fen, formatYuan } from '../src/money.js';
+import { unitsText } from '../src/payment/dip/exact.js';
 
 const text = (w: ByteWriter): string => Buffer.from(w.take()).toString('utf8');
 
@@ -123,5 +124,26 @@ describe('ByteArena', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('ByteWriter.decimal', () => {
+  it('writes the bytes unitsText gives for any whole non-negative number of units and any number of decimals', () => {
+    const w = new ByteWriter(1);
+    for (const [u, k] of [[0, 4], [5, 4], [80000, 4], [1234500, 4], [1, 0], [120, 0], [7, 1], [Number.MAX_SAFE_INTEGER, 6]] as const) {
+      w.decimal(u, k);
+      expect(text(w)).toBe(unitsText(u, k));
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), fc.integer({ min: 0, max: 8 }), (u, k) => {
+        w.decimal(u, k);
+        expect(text(w)).toBe(unitsText(u, k));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses what is not a whole non-negative safe integer', () => {
+    for (const x of [-1, 0.5, NaN, Infinity, 2 ** 53]) expect(() => new ByteWriter().decimal(x, 4)).toThrow(RangeError);
   });
 });

@@ -152,6 +152,47 @@ export class ByteWriter {
     this.n = n;
   }
 
+  /**
+   * A whole, non-negative number of 10^-decimals as decimal text without
+   * trailing zeros ("80", "123.45") — the bytes of unitsText
+   * (src/payment/dip/exact.ts) without making a string. Only for safe integers.
+   */
+  decimal(units: number, decimals: number): void {
+    if (!(units >= 0 && Number.isSafeInteger(units))) throw new RangeError(`not a whole non-negative number: ${units}`);
+    const scale = 10 ** decimals;
+    let frac = units % scale;
+    this.digits((units - frac) / scale);
+    if (frac === 0) return;
+    let places = decimals;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      places--;
+    }
+    this.room(places + 1);
+    const buf = this.buf;
+    buf[this.n] = 46;
+    for (let i = places; i >= 1; i--) {
+      const d = frac % 10;
+      buf[this.n + i] = 48 + d;
+      frac = (frac - d) / 10;
+    }
+    this.n += places + 1;
+  }
+
+  /** A whole non-negative number's decimal digits. */
+  private digits(v: number): void {
+    let count = 1;
+    for (let x = v; x >= 10; x = (x - (x % 10)) / 10) count++;
+    this.room(count);
+    const buf = this.buf;
+    let p = (this.n += count);
+    do {
+      const d = v % 10;
+      buf[--p] = 48 + d;
+      v = (v - d) / 10;
+    } while (v > 0);
+  }
+
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.n);

@@ -22,6 +22,7 @@ import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { Decimal, formatYuan, roundFen } from '../money.js';
+import { unitsText } from '../payment/dip/exact.js';
 import { DipScorer, type ScoreRow } from '../payment/dip/score.js';
 import type { AdjustInput } from '../payment/dip/adjust/index.js';
 import {
@@ -357,7 +358,7 @@ export class DipGroupJob implements BatchJob {
     // a normal case's score, deviation and payment on the profile: each is encoded once.
     const pid = scorer.idOfKey(g, key);
     const slot = pid * MATCH_KINDS.length + kind;
-    const s = scorer.scoreProfile(pid, cost, notes);
+    const s = scorer.scoreProfile(pid, cost, notes, false);
     counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     if (s.deviation === 'normal' && notes.length === 0) {
       w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
@@ -365,11 +366,13 @@ export class DipGroupJob implements BatchJob {
       let head = this.heads[slot];
       if (head === undefined) head = this.heads[grow(this.heads, slot)] = this.arena.add(this.headText(g, m.match!, s));
       w.raw(head);
-      w.ascii(s.scoreText);
+      // Score and payment written from their numbers (the texts scoreProfile was not asked for).
+      if (s.units >= 0 && Number.isSafeInteger(s.units)) w.decimal(s.units, scorer.decimals);
+      else w.ascii(unitsText(s.units, scorer.decimals));
       w.byte(44);
       if (s.deviation !== null) w.ascii(s.deviation);
       w.byte(44);
-      w.ascii(s.paymentText);
+      w.yuan(s.paymentFen);
       w.byte(44);
       if (notes.length === 0) {
         w.ascii(',,\n');

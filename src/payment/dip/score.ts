@@ -111,8 +111,9 @@ class Profiles {
   /** No rule applies to a cost within [normalMin, normalMax] (fen): the common case, one range test. */
   normalMin = new Float64Array(0);
   normalMax = new Float64Array(0);
-  /** A normal case's rounded score, in units of 10^-case_score_decimals. */
+  /** A normal case's rounded score, in units of 10^-case_score_decimals, and its payment in fen. */
   normalUnits = new Float64Array(0);
+  normalPayment = new Float64Array(0);
   /** Per profile × rule (DEVIATION_RULES order): a whole-fen bound; `below`: cost < bound, `above`: cost > bound. */
   bounds = new Float64Array(0);
   /** Per profile × rule: adjusted × intercept as a double, for the guarded fast path of deviation cases. */
@@ -123,7 +124,7 @@ class Profiles {
   readonly exact = new Map<number, Exact>();
 
   /** Append a profile's numbers; its id. */
-  add(group: number, coefficient: number, n: ProfileNumbers, normalMin: number, normalMax: number): number {
+  add(group: number, coefficient: number, n: ProfileNumbers, normalMin: number, normalMax: number, normalPayment: number): number {
     if (this.size === this.cap) this.grow();
     const id = this.size++;
     this.group[id] = group;
@@ -132,6 +133,7 @@ class Profiles {
     this.normalMin[id] = normalMin;
     this.normalMax[id] = normalMax;
     this.normalUnits[id] = n.normalUnits;
+    this.normalPayment[id] = normalPayment;
     for (let i = 0; i < RULES; i++) {
       this.bounds[id * RULES + i] = n.bounds[i]!;
       this.intercepts[id * RULES + i] = n.intercepts[i]!;
@@ -154,6 +156,7 @@ class Profiles {
     this.normalMin = more(this.normalMin);
     this.normalMax = more(this.normalMax);
     this.normalUnits = more(this.normalUnits);
+    this.normalPayment = more(this.normalPayment);
     this.bounds = more(this.bounds, RULES);
     this.intercepts = more(this.intercepts, RULES);
     this.cap = cap;
@@ -212,6 +215,8 @@ export interface ScoreRow {
   /** The rounded score as a whole number of 10^-case_score_decimals, and as text. */
   units: number;
   scoreText: string;
+  /** score × point value, in fen, and as text. */
+  paymentFen: number;
   paymentText: string;
 }
 
@@ -261,7 +266,7 @@ export class DipScorer {
   /** Adjustments of the current case (reused). */
   private readonly current: Adjustment[] = [];
   /** Reused output of {@link scoreFast}. */
-  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, standardFen: 0, units: 0, scoreText: '', paymentText: '' };
+  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, standardFen: 0, units: 0, scoreText: '', paymentFen: 0, paymentText: '' };
 
   constructor(
     readonly d: CompiledDirectory,
@@ -400,7 +405,7 @@ export class DipScorer {
       if (rule.side === 'below') normalMin = Math.max(normalMin, numbers.bounds[i]!);
       else normalMax = Math.min(normalMax, numbers.bounds[i]!);
     });
-    return this.profiles.add(g.index, ci, numbers, normalMin, normalMax);
+    return this.profiles.add(g.index, ci, numbers, normalMin, normalMax, this.paymentOf(BigInt(numbers.normalUnits)));
   }
 
   /** A profile's numbers with decimal.js (any size). */
@@ -488,8 +493,12 @@ export class DipScorer {
     return this.scoreProfile(this.profileId(g, c, notes), cost, notes);
   }
 
-  /** {@link scoreFast} for a case whose adjustments {@link profileId} has just applied. */
-  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null): ScoreRow {
+  /**
+   * {@link scoreFast} for a case whose adjustments {@link profileId} has just applied.
+   * `texts: false` leaves a deviation case's scoreText and paymentText empty, for a
+   * caller that writes `units` and `paymentFen` itself (no strings per case).
+   */
+  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null, texts = true): ScoreRow {
     const p = this.profiles;
     this.last = id;
     const row = this.row;
@@ -505,8 +514,9 @@ export class DipScorer {
       row.deviation = usable ? 'normal' : null;
       row.review = false;
       row.units = units;
+      row.paymentFen = p.normalPayment[id]!;
       row.scoreText = p.normalText[id] ??= unitsText(units, this.decimals);
-      row.paymentText = p.normalPaymentText[id] ??= formatYuan(this.paymentOf(BigInt(units)));
+      row.paymentText = p.normalPaymentText[id] ??= formatYuan(row.paymentFen);
       return row;
     }
     const rule: DeviationRule = DEVIATION_RULES[i]!;
@@ -514,8 +524,9 @@ export class DipScorer {
     row.deviation = rule.kind;
     row.review = rule.review;
     row.units = units;
-    row.scoreText = unitsText(units, this.decimals);
-    row.paymentText = formatYuan(this.paymentOfNumber(units));
+    row.paymentFen = this.paymentOfNumber(units);
+    row.scoreText = texts ? unitsText(units, this.decimals) : '';
+    row.paymentText = texts ? formatYuan(row.paymentFen) : '';
     return row;
   }
 
