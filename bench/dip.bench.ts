@@ -2,7 +2,8 @@
  * DIP benchmark, end to end through the real binary, on `drg synth` cases
  * (generated once into bench/data/, the same files as bench/bulk.bench.ts):
  *
- *   1. `drg dip build` on a history of 5M cases (--scheme chs-drg-1.1 types surgery);
+ *   1. `drg dip build` on a history of 5M cases (--scheme chs-drg-1.1 types surgery),
+ *      unless bench/data/dip-<history>/ already exists (--rebuild to build it anyway);
  *   2. `drg dip group` of 10M cases under that directory, 1 and 2 workers,
  *      and `drg group` (CHS-DRG) of the same file for comparison — on this
  *      noisy shared VM the ratio of the two is steadier than either figure.
@@ -14,7 +15,7 @@
  * DRG_REPORT_RSS=1).
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     runs: { type: 'string', default: '1' },
     'no-chs': { type: 'boolean', default: false },
+    /** Build the directory again even when bench/data/dip-<history>/ exists. */
+    rebuild: { type: 'boolean', default: false },
   },
 });
 
@@ -59,12 +62,16 @@ const historyFile = ensureInput(Number(values.history));
 const casesFile = ensureInput(Number(values.cases));
 const dir = join(data, `dip-${values.history}`);
 
-// ---- build -------------------------------------------------------------------
-const b = best(runs, () => run(['dip', 'build', historyFile, '-o', dir, '--scheme', SCHEME, '--force']));
-console.log('\n| build | input | wall time | cases/s | peak RSS |');
-console.log('|---|---:|---:|---:|---:|');
-console.log(`| ${fmt(Number(values.history))} cases | ${(statSync(historyFile).size / 2 ** 20).toFixed(0)} MB | ${b.seconds.toFixed(1)} s | ${fmt(b.rows / b.seconds)} | ${b.rssMb} MB |`);
-console.log(`\n${b.err.split('\n').filter((l) => !l.startsWith('drg: peak')).join('\n').trim()}`);
+// ---- build (skipped when the directory exists, unless --rebuild) -------------------
+if (values.rebuild || !existsSync(join(dir, 'directory.csv'))) {
+  const b = best(runs, () => run(['dip', 'build', historyFile, '-o', dir, '--scheme', SCHEME, '--force']));
+  console.log('\n| build | input | wall time | cases/s | peak RSS |');
+  console.log('|---|---:|---:|---:|---:|');
+  console.log(`| ${fmt(Number(values.history))} cases | ${(statSync(historyFile).size / 2 ** 20).toFixed(0)} MB | ${b.seconds.toFixed(1)} s | ${fmt(b.rows / b.seconds)} | ${b.rssMb} MB |`);
+  console.log(`\n${b.err.split('\n').filter((l) => !l.startsWith('drg: peak')).join('\n').trim()}`);
+} else {
+  console.log(`\nusing the existing directory ${dir} (--rebuild to build it again)`);
+}
 
 // ---- group -------------------------------------------------------------------
 console.log('\n| command | cases | workers | wall time | cases/s | peak RSS |');

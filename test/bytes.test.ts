@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../src/io/bytes.js';
+import { ByteArena, ByteWriter } from '../src/io/bytes.js';
 import { csvField } from '../src/io/csv.js';
 import { type Fen, formatYuan } from '../src/money.js';
+import { unitsText } from '../src/payment/dip/exact.js';
 
 const text = (w: ByteWriter): string => Buffer.from(w.take()).toString('utf8');
 
@@ -95,5 +96,54 @@ describe('ByteWriter.field', () => {
         expect(new TextDecoder().decode(w.take())).toBe(row.map(csvField).join(','));
       }),
     );
+  });
+});
+
+describe('ByteArena', () => {
+  it('hands out the UTF-8 of each text as a view that stays valid as the arena fills more buffers', () => {
+    const arena = new ByteArena(512);
+    const texts = Array.from({ length: 200 }, (_, i) => `${i},分值 ${'x'.repeat(i % 13)}\n`);
+    const views = texts.map((t) => arena.add(t));
+    views.forEach((v, i) => expect(Buffer.from(v).toString('utf8')).toBe(texts[i]));
+    // Views share buffers (not one buffer per text).
+    expect(new Set(views.map((v) => v.buffer)).size).toBeLessThan(texts.length / 2);
+  });
+
+  it('encodes a text longer than a buffer on its own, and the empty text as no bytes', () => {
+    const arena = new ByteArena(8);
+    expect(Buffer.from(arena.add('a much longer text é')).toString('utf8')).toBe('a much longer text é');
+    expect(arena.add('').length).toBe(0);
+    expect(Buffer.from(arena.add('ok')).toString('utf8')).toBe('ok');
+  });
+
+  it('agrees with TextEncoder on any text', () => {
+    const arena = new ByteArena(32);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (s) => {
+        expect(Buffer.from(arena.add(s)).equals(Buffer.from(new TextEncoder().encode(s)))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('ByteWriter.decimal', () => {
+  it('writes the bytes unitsText gives for any whole non-negative number of units and any number of decimals', () => {
+    const w = new ByteWriter(1);
+    for (const [u, k] of [[0, 4], [5, 4], [80000, 4], [1234500, 4], [1, 0], [120, 0], [7, 1], [Number.MAX_SAFE_INTEGER, 6]] as const) {
+      w.decimal(u, k);
+      expect(text(w)).toBe(unitsText(u, k));
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), fc.integer({ min: 0, max: 8 }), (u, k) => {
+        w.decimal(u, k);
+        expect(text(w)).toBe(unitsText(u, k));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses what is not a whole non-negative safe integer', () => {
+    for (const x of [-1, 0.5, NaN, Infinity, 2 ** 53]) expect(() => new ByteWriter().decimal(x, 4)).toThrow(RangeError);
   });
 });

@@ -22,5 +22,6 @@ export type { CompiledDirectory, CompiledGroup, DeviationThresholds } from './di
 export { groupDipCase, groupPreparedDip, type DipGroupInput, type DipGroupOptions, type DipGroupResult, type DipNote, type DipStatus } from './group.js';
 export { matchPrepared, MatchOutcome, type MatchKind } from './match.js';
 export { PreparedCodes, prepareArrays, prepareCodes } from './prepare.js';
+export { directorySnapshot, restoreDirectory, type DirectorySnapshot } from './snapshot.js';
 export { DIP_KINDS, PROCEDURE_TYPES, paramsSchema, type DipKind, type DipParams, type DipParamsInput, type ProcedureType } from './format.js';
 export type { SubtypeInput } from './subtypes/index.js';

@@ -166,10 +166,80 @@ export class ByteWriter {
     this.n = n;
   }
 
+  /**
+   * A whole, non-negative number of 10^-decimals as decimal text without
+   * trailing zeros ("80", "123.45") — the bytes of unitsText
+   * (src/payment/dip/exact.ts) without making a string. Only for safe integers.
+   */
+  decimal(units: number, decimals: number): void {
+    if (!(units >= 0 && Number.isSafeInteger(units))) throw new RangeError(`not a whole non-negative number: ${units}`);
+    const scale = 10 ** decimals;
+    let frac = units % scale;
+    this.digits((units - frac) / scale);
+    if (frac === 0) return;
+    let places = decimals;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      places--;
+    }
+    this.room(places + 1);
+    const buf = this.buf;
+    buf[this.n] = 46;
+    for (let i = places; i >= 1; i--) {
+      const d = frac % 10;
+      buf[this.n + i] = 48 + d;
+      frac = (frac - d) / 10;
+    }
+    this.n += places + 1;
+  }
+
+  /** A whole non-negative number's decimal digits. */
+  private digits(v: number): void {
+    let count = 1;
+    for (let x = v; x >= 10; x = (x - (x % 10)) / 10) count++;
+    this.room(count);
+    const buf = this.buf;
+    let p = (this.n += count);
+    do {
+      const d = v % 10;
+      buf[--p] = 48 + d;
+      v = (v - d) / 10;
+    } while (v > 0);
+  }
+
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.n);
     this.n = 0;
     return out;
+  }
+}
+
+/**
+ * Encoded texts kept end to end in a few large buffers, each handed out as a
+ * view. For caches of tens of thousands of short encoded rows (the DIP job's
+ * row memo): one ArrayBuffer per 256 KiB instead of one per row, which the
+ * garbage collector tracks and sweeps one by one, and rows packed together in
+ * memory. Views stay valid for the arena's life; nothing is ever freed.
+ */
+export class ByteArena {
+  private chunk: Uint8Array;
+  private n = 0;
+
+  constructor(private readonly chunkBytes = 1 << 18) {
+    this.chunk = new Uint8Array(chunkBytes);
+  }
+
+  /** The UTF-8 bytes of `s`, as a view into the arena. */
+  add(s: string): Uint8Array {
+    // At most 3 bytes per UTF-16 unit; a text longer than a chunk gets its own buffer.
+    if (s.length * 3 > this.chunkBytes) return encoder.encode(s);
+    if (this.n + s.length * 3 > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkBytes);
+      this.n = 0;
+    }
+    const from = this.n;
+    this.n += encoder.encodeInto(s, this.chunk.subarray(from)).written;
+    return this.chunk.subarray(from, this.n);
   }
 }

@@ -17,11 +17,12 @@
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
 import { type Case, type CaseField, splitCodes } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
-import { ByteWriter } from '../io/bytes.js';
+import { ByteArena, ByteWriter } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine, visitRecord } from '../io/rows.js';
 import { Decimal, formatYuan, roundFen } from '../money.js';
+import { unitsText } from '../payment/dip/exact.js';
 import { DipScorer, type ScoreRow } from '../payment/dip/score.js';
 import type { AdjustInput } from '../payment/dip/adjust/index.js';
 import {
@@ -31,7 +32,9 @@ import {
   prepareArrays,
   prepareCodes,
   PreparedCodes,
+  restoreDirectory,
   type CompiledDirectory,
+  type DirectorySnapshot,
   type CompiledGroup,
   type DipNote,
   type MatchKind,
@@ -43,13 +46,17 @@ export type DipOutputFormat = 'csv' | 'jsonl';
 
 const MATCH_KINDS: readonly MatchKind[] = ['full', 'related', 'main', 'conservative', 'comprehensive'];
 const MATCH_INDEX = Object.fromEntries(MATCH_KINDS.map((k, i) => [k, i])) as Record<MatchKind, number>;
-const ENCODER = new TextEncoder();
 
 /** Everything a dip-group job needs, as plain data. */
 export interface DipGroupJobSpec extends JobSpecBase {
   readonly kind: 'dip-group';
   /** Directory folder (resolved). */
   readonly directory: string;
+  /**
+   * The directory as the main thread loaded, checked and compiled it: worker threads
+   * restore it from this instead of reading and compiling the folder each.
+   */
+  readonly compiled?: DirectorySnapshot;
   readonly format: DipOutputFormat;
   readonly trace: boolean;
   /** Send malformed rows to the rejects stream instead of the output. */
@@ -203,6 +210,8 @@ export class DipGroupJob implements BatchJob {
   private readonly tally = new Float64Array(DIP_COUNTERS.length);
   /** Cells of the current row on the generic path (for the sink). */
   private cells: readonly string[] = [];
+  /** Where the cached row parts below live: a few large buffers rather than one per part (tens of thousands). */
+  private readonly arena = new ByteArena();
   /** Encoded row parts per profile × match kind (see one): whole rows after the id for normal cases, status … base_score for the others. */
   private readonly heads: (Uint8Array | undefined)[] = [];
   private readonly normalRows: (Uint8Array | undefined)[] = [];
@@ -221,7 +230,7 @@ export class DipGroupJob implements BatchJob {
     readonly spec: DipGroupJobSpec,
     loaded: { directory?: CompiledDirectory; fused?: boolean; sink?: ScoredCaseSink } = {},
   ) {
-    this.directory = loaded.directory ?? loadDirectorySync(spec.directory);
+    this.directory = loaded.directory ?? (spec.compiled !== undefined ? restoreDirectory(spec.compiled) : loadDirectorySync(spec.directory));
     this.decoder = new CaseDecoder(spec.header, new Map(spec.columns) as ColumnMap);
     this.scorer = new DipScorer(this.directory, spec.pointValue ?? undefined);
     this.sink = loaded.sink ?? null;
@@ -349,19 +358,21 @@ export class DipGroupJob implements BatchJob {
     // a normal case's score, deviation and payment on the profile: each is encoded once.
     const pid = scorer.idOfKey(g, key);
     const slot = pid * MATCH_KINDS.length + kind;
-    const s = scorer.scoreProfile(pid, cost, notes);
+    const s = scorer.scoreProfile(pid, cost, notes, false);
     counts[DEVIATION_COUNTER[s.deviation ?? 'no_cost']]!++;
     if (s.deviation === 'normal' && notes.length === 0) {
       w.raw(this.normalRows[slot] ?? this.normalRow(slot, g, m.match!, pid, cost));
     } else {
       let head = this.heads[slot];
-      if (head === undefined) head = this.heads[grow(this.heads, slot)] = ENCODER.encode(this.headText(g, m.match!, s));
+      if (head === undefined) head = this.heads[grow(this.heads, slot)] = this.arena.add(this.headText(g, m.match!, s));
       w.raw(head);
-      w.ascii(s.scoreText);
+      // Score and payment written from their numbers (the texts scoreProfile was not asked for).
+      if (s.units >= 0 && Number.isSafeInteger(s.units)) w.decimal(s.units, scorer.decimals);
+      else w.ascii(unitsText(s.units, scorer.decimals));
       w.byte(44);
       if (s.deviation !== null) w.ascii(s.deviation);
       w.byte(44);
-      w.ascii(s.paymentText);
+      w.yuan(s.paymentFen);
       w.byte(44);
       if (notes.length === 0) {
         w.ascii(',,\n');
@@ -389,7 +400,7 @@ export class DipGroupJob implements BatchJob {
   /** Everything after the id of a normal case's row without warnings (which depends only on the profile and match kind), encoded once. */
   private normalRow(slot: number, g: CompiledGroup, match: MatchKind, pid: number, cost: number | null): Uint8Array {
     const s = this.scorer.scoreProfile(pid, cost, null);
-    return (this.normalRows[grow(this.normalRows, slot)] = ENCODER.encode(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
+    return (this.normalRows[grow(this.normalRows, slot)] = this.arena.add(`${this.headText(g, match, s)}${s.scoreText},normal,${s.paymentText},,,\n`));
   }
 
   /** The cells from status to base_score (and the comma after it), which depend only on the profile and match kind. */

@@ -9,8 +9,7 @@ import type { BatchJob } from '../../bulk/job.js';
 import { runPipeline } from '../../bulk/pipeline.js';
 import { DipGroupJob, dipGroupHead, ICU_DAYS_COLUMN, type DipGroupJobSpec, type DipOutputFormat } from '../../jobs/dip-group.js';
 import { REJECTS_HEADER } from '../../jobs/group.js';
-import { loadDirectorySync, type CompiledDirectory } from '../../../groupers/dip/index.js';
-import { readDirectory } from '../../../groupers/dip/load.js';
+import { directorySnapshot, loadDirectorySync } from '../../../groupers/dip/index.js';
 import { onePositional, oneOf, required } from '../args.js';
 import { EXIT } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
@@ -59,11 +58,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   const workers = parseWorkers(values.workers);
   const quiet = values.quiet === true;
   const started = performance.now();
-  // In-process runs load the directory here; with workers each thread loads its own, and
-  // this thread still reads and validates it first, to fail fast with one message.
-  let directory: CompiledDirectory | undefined;
-  if (workers <= 1) directory = loadDirectorySync(dir);
-  else readDirectory(dir);
+  // The directory is read, checked and compiled once, here (failing fast with one message);
+  // worker threads get the compiled form as data instead of loading the folder each.
+  const directory = loadDirectorySync(dir);
 
   const source = openInput(input);
   const progress = progressFor(source, input, values);
@@ -91,6 +88,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           columns: columns as [string, CaseField][],
           newline,
           pointValue,
+          ...(workers > 1 ? { compiled: directorySnapshot(directory) } : {}),
         };
         const decoder = new CaseDecoder(header, new Map(spec.columns)); // validates the header before any work starts
         if (!quiet) noteColumns(decoder);
@@ -98,7 +96,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       },
       makeLocalJob: (spec): BatchJob =>
         workers <= 1
-          ? new DipGroupJob(spec, { directory: directory! })
+          ? new DipGroupJob(spec, { directory })
           : {
               head: () => dipGroupHead(spec),
               run: () => {

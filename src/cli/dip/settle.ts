@@ -8,13 +8,13 @@ import type { CaseField } from '../../case/schema.js';
 import type { BatchJob } from '../../bulk/job.js';
 import { runPipeline } from '../../bulk/pipeline.js';
 import { csvLine } from '../../io/csv.js';
-import { DipGroupJob, type DipGroupJobSpec } from '../../jobs/dip-group.js';
+import { dipGroupHead, type DipGroupJobSpec } from '../../jobs/dip-group.js';
 import { DipSettleJob, type DipSettleJobSpec, type SettleAggregate, settlementCells } from '../../jobs/dip-settle.js';
 import { REJECTS_HEADER } from '../../jobs/group.js';
 import { Decimal, formatYuan, roundFen } from '../../money.js';
 import { readSettlementPolicy } from '../../payment/dip/policy.js';
 import { type SettlementResult, settleYear } from '../../payment/dip/settle.js';
-import { loadDirectorySync } from '../../../groupers/dip/index.js';
+import { directorySnapshot, loadDirectorySync } from '../../../groupers/dip/index.js';
 import { onePositional, required } from '../args.js';
 import { EXIT, FatalError } from '../errors.js';
 import { AtomicOutput, openInput } from '../files.js';
@@ -83,11 +83,12 @@ export async function run(argv: readonly string[]): Promise<number> {
       workers,
       workerHeapMb: 160,
       makeSpec: (header, newline) => {
-        const group: DipGroupJobSpec = { kind: 'dip-group', directory: dir, format: 'csv', trace: false, rejects: files.rejects !== undefined, header, columns: columns as [string, CaseField][], newline, pointValue };
+        // Worker threads restore the directory compiled here instead of loading the folder each.
+        const group: DipGroupJobSpec = { kind: 'dip-group', directory: dir, format: 'csv', trace: false, rejects: files.rejects !== undefined, header, columns: columns as [string, CaseField][], newline, pointValue, ...(workers > 1 ? { compiled: directorySnapshot(directory) } : {}) };
         new CaseDecoder(header, new Map(group.columns)); // validates the header before any work starts
         return { kind: 'dip-settle', group, policy: policyPath, header, newline };
       },
-      makeLocalJob: (spec): BatchJob => (workers <= 1 ? new DipSettleJob(spec, { policy, directory }) : { head: () => new DipGroupJob(spec.group, { directory }).head(), run: () => { throw new Error('batches run on the worker pool'); } }),
+      makeLocalJob: (spec): BatchJob => (workers <= 1 ? new DipSettleJob(spec, { policy, directory }) : { head: () => dipGroupHead(spec.group), run: () => { throw new Error('batches run on the worker pool'); } }),
       onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
     });
     progress?.done();

@@ -87,31 +87,80 @@ function costNote(cost: number | null): DipNote {
     : { code: 'total_cost.negative', field: 'total_cost', message: `total cost ${formatYuan(cost)} is negative: deviation not checked, the adjusted score is used` };
 }
 
+const RULES = DEVIATION_RULES.length;
+
 /**
  * Everything about a group under given adjustment slots that does not depend
- * on the cost. Kept small — a year of cases makes tens of thousands — with
- * the exact forms of the deviation rules made only when a deviation occurs.
+ * on the cost, one profile per id (0, 1, … in the order made), column by
+ * column. A year of cases makes tens of thousands of profiles; as objects
+ * (with two arrays and two strings each) they were a third of a worker's live
+ * heap, which every full garbage collection marks again. Here the numbers
+ * live in typed arrays outside the heap, the texts are made when first asked
+ * for, and the exact forms of the deviation rules only when a deviation
+ * needs them.
  */
-interface Profile {
-  /** Sequential id (0, 1, …) within the scorer: lets callers cache per profile in arrays. */
-  readonly id: number;
-  readonly group: CompiledGroup;
-  /** Shared by every profile with the same adjustment slots. */
-  readonly coefficient: Coefficient;
+class Profiles {
+  size = 0;
+  private cap = 0;
+  /** Group index. */
+  group = new Int32Array(0);
+  /** Index of the coefficient (shared by every profile with the same adjustment slots) in the scorer's list. */
+  coefficient = new Int32Array(0);
   /** Standard cost rounded to whole fen. */
-  readonly standardFen: number;
-  /** Per rule (DEVIATION_RULES order): a whole-fen bound; `below`: cost < bound, `above`: cost > bound. */
-  readonly bounds: readonly number[];
+  standardFen = new Float64Array(0);
   /** No rule applies to a cost within [normalMin, normalMax] (fen): the common case, one range test. */
-  readonly normalMin: number;
-  readonly normalMax: number;
-  /** A normal case: the rounded score (units, text) and payment text. */
-  readonly normalUnits: number;
-  readonly normalText: string;
-  readonly normalPaymentText: string;
-  /** Per rule: adjusted × intercept as a double, for the guarded fast path of deviation cases. */
-  readonly intercepts: readonly number[];
-  exact: Exact | undefined;
+  normalMin = new Float64Array(0);
+  normalMax = new Float64Array(0);
+  /** A normal case's rounded score, in units of 10^-case_score_decimals, and its payment in fen. */
+  normalUnits = new Float64Array(0);
+  normalPayment = new Float64Array(0);
+  /** Per profile × rule (DEVIATION_RULES order): a whole-fen bound; `below`: cost < bound, `above`: cost > bound. */
+  bounds = new Float64Array(0);
+  /** Per profile × rule: adjusted × intercept as a double, for the guarded fast path of deviation cases. */
+  intercepts = new Float64Array(0);
+  /** A normal case's score and payment as text (made on first use). */
+  readonly normalText: (string | undefined)[] = [];
+  readonly normalPaymentText: (string | undefined)[] = [];
+  readonly exact = new Map<number, Exact>();
+
+  /** Append a profile's numbers; its id. */
+  add(group: number, coefficient: number, n: ProfileNumbers, normalMin: number, normalMax: number, normalPayment: number): number {
+    if (this.size === this.cap) this.grow();
+    const id = this.size++;
+    this.group[id] = group;
+    this.coefficient[id] = coefficient;
+    this.standardFen[id] = n.standardFen;
+    this.normalMin[id] = normalMin;
+    this.normalMax[id] = normalMax;
+    this.normalUnits[id] = n.normalUnits;
+    this.normalPayment[id] = normalPayment;
+    for (let i = 0; i < RULES; i++) {
+      this.bounds[id * RULES + i] = n.bounds[i]!;
+      this.intercepts[id * RULES + i] = n.intercepts[i]!;
+    }
+    this.normalText.push(undefined);
+    this.normalPaymentText.push(undefined);
+    return id;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.cap * 2);
+    const more = <T extends Int32Array | Float64Array>(a: T, per = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.group = more(this.group);
+    this.coefficient = more(this.coefficient);
+    this.standardFen = more(this.standardFen);
+    this.normalMin = more(this.normalMin);
+    this.normalMax = more(this.normalMax);
+    this.normalUnits = more(this.normalUnits);
+    this.normalPayment = more(this.normalPayment);
+    this.bounds = more(this.bounds, RULES);
+    this.intercepts = more(this.intercepts, RULES);
+    this.cap = cap;
+  }
 }
 
 interface Coefficient {
@@ -166,6 +215,8 @@ export interface ScoreRow {
   /** The rounded score as a whole number of 10^-case_score_decimals, and as text. */
   units: number;
   scoreText: string;
+  /** score × point value, in fen, and as text. */
+  paymentFen: number;
   paymentText: string;
 }
 
@@ -174,8 +225,9 @@ export class DipScorer {
   private readonly memo = new Map<number, number>();
   /** Distinct adjustment slot combinations (the key is group × this + slots). */
   private readonly slotSpace: number;
-  /** Coefficient per slot combination. */
-  private readonly coefficients = new Map<number, Coefficient>();
+  /** Coefficient index (in coefficientList) per slot combination. */
+  private readonly coefficients = new Map<number, number>();
+  private readonly coefficientList: Coefficient[] = [];
   /** Per rule: its threshold and intercept, scaled. */
   private readonly thresholds: readonly Scaled[];
   private readonly interceptsScaled: readonly Scaled[];
@@ -193,7 +245,7 @@ export class DipScorer {
   /** The distinct fixed values (a handful, shared by groups). */
   private readonly fixedValues: Adjustment[] = [];
   /** Profiles by id (the memo's values in the order made). */
-  private readonly profiles: Profile[] = [];
+  private readonly profiles = new Profiles();
   /** Per memo key, when the key space is dense: the profile id, or -1 before it is made. */
   private readonly denseIds: Int32Array | null;
   /** Per memo key, when dense: the normal cost range of its profile (lo, hi side by side). */
@@ -210,11 +262,11 @@ export class DipScorer {
   private readonly fppNumber: number;
   private readonly paymentDenNumber: number;
   /** The profile of the last case scored. */
-  private last: Profile | undefined;
+  private last = -1;
   /** Adjustments of the current case (reused). */
   private readonly current: Adjustment[] = [];
   /** Reused output of {@link scoreFast}. */
-  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, standardFen: 0, units: 0, scoreText: '', paymentText: '' };
+  private readonly row: ScoreRow = { profileId: 0, subtype: null, coefficientText: '', deviation: null, review: false, standardFen: 0, units: 0, scoreText: '', paymentFen: 0, paymentText: '' };
 
   constructor(
     readonly d: CompiledDirectory,
@@ -270,9 +322,9 @@ export class DipScorer {
    * intercept (this equals the rule's formula, as standard = adjusted × point
    * value), in floating point with an error bound, else exactly in BigInt.
    */
-  private deviationUnits(p: Profile, i: number, cost: number): number {
+  private deviationUnits(p: number, i: number, cost: number): number {
     const a = (this.slopes[i]! * cost) / this.fppDouble;
-    const b = p.intercepts[i]!;
+    const b = this.profiles.intercepts[p * RULES + i]!;
     // Each operand and operation is off by at most one rounding (2^-53 relative); 1e-15 covers eight.
     const fast = roundGuarded((a + b) * this.scale, 1e-15 * this.scale * (Math.abs(a) + Math.abs(b)) + 1e-300);
     return fast ?? Number(applyAffine(this.exactOf(p).affines[i]!, BigInt(cost)));
@@ -309,12 +361,11 @@ export class DipScorer {
     const dense = this.denseIds;
     let id = dense !== null ? dense[key]! : (this.memo.get(key) ?? -1);
     if (id < 0) {
-      const p = this.makeProfile(g, this.current, key - g.index * this.slotSpace);
-      id = p.id;
+      id = this.makeProfile(g, this.current, key - g.index * this.slotSpace);
       if (dense !== null) {
         dense[key] = id;
-        this.keyRange![2 * key] = p.normalMin;
-        this.keyRange![2 * key + 1] = p.normalMax;
+        this.keyRange![2 * key] = this.profiles.normalMin[id]!;
+        this.keyRange![2 * key + 1] = this.profiles.normalMax[id]!;
       } else {
         this.memo.set(key, id);
       }
@@ -338,37 +389,23 @@ export class DipScorer {
     return r !== null && cost !== null && cost >= 0 && cost >= r[2 * key]! && cost <= r[2 * key + 1]!;
   }
 
-  private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): Profile {
-    let coefficient = this.coefficients.get(slots);
-    if (coefficient === undefined) {
+  /** Make the profile of group g under the given adjustments; its id. */
+  private makeProfile(g: CompiledGroup, adjustments: readonly Adjustment[], slots: number): number {
+    let ci = this.coefficients.get(slots);
+    if (ci === undefined) {
       const value = adjustments.reduce((k, a) => k.times(a.coefficient), new Decimal(1));
-      coefficient = { value, text: value.toFixed(), scaled: scaled(value) };
-      this.coefficients.set(slots, coefficient);
+      ci = this.coefficientList.push({ value, text: value.toFixed(), scaled: scaled(value) }) - 1;
+      this.coefficients.set(slots, ci);
     }
-    const { standardFen, bounds, normalUnits, intercepts } = this.numbersScaled(g, coefficient) ?? this.numbersDecimal(g, coefficient);
+    const coefficient = this.coefficientList[ci]!;
+    const numbers = this.numbersScaled(g, coefficient) ?? this.numbersDecimal(g, coefficient);
     let normalMin = -Infinity;
     let normalMax = Infinity;
     DEVIATION_RULES.forEach((rule, i) => {
-      if (rule.side === 'below') normalMin = Math.max(normalMin, bounds[i]!);
-      else normalMax = Math.min(normalMax, bounds[i]!);
+      if (rule.side === 'below') normalMin = Math.max(normalMin, numbers.bounds[i]!);
+      else normalMax = Math.min(normalMax, numbers.bounds[i]!);
     });
-    const id = this.profiles.length;
-    const p: Profile = {
-      id,
-      group: g,
-      coefficient,
-      standardFen,
-      bounds,
-      normalMin,
-      normalMax,
-      normalUnits,
-      normalText: unitsText(normalUnits, this.decimals),
-      normalPaymentText: formatYuan(this.paymentOf(BigInt(normalUnits))),
-      intercepts,
-      exact: undefined,
-    };
-    this.profiles.push(p);
-    return p;
+    return this.profiles.add(g.index, ci, numbers, normalMin, normalMax, this.paymentOf(BigInt(numbers.normalUnits)));
   }
 
   /** A profile's numbers with decimal.js (any size). */
@@ -420,25 +457,28 @@ export class DipScorer {
   }
 
   /** The decimal and integer forms of a profile (made once, when first needed). */
-  private exactOf(p: Profile): Exact {
-    if (p.exact !== undefined) return p.exact;
+  private exactOf(p: number): Exact {
+    const known = this.profiles.exact.get(p);
+    if (known !== undefined) return known;
     const t = this.d.deviation;
-    const adjusted = p.group.score.times(p.coefficient.value);
+    const adjusted = this.d.groups[this.profiles.group[p]!]!.score.times(this.coefficientList[this.profiles.coefficient[p]!]!.value);
     const standard = adjusted.times(this.fenPerPoint);
     const zero = standard.isZero();
-    p.exact = {
+    const exact: Exact = {
       adjusted,
       standard,
       affines: DEVIATION_RULES.map((rule) => (zero ? null : affine(adjusted, rule.slope(t), rule.intercept(t), standard, this.decimals))),
     };
-    return p.exact;
+    this.profiles.exact.set(p, exact);
+    return exact;
   }
 
   /** The index (in DEVIATION_RULES) of the rule that applies to a cost (fen), or -1 for a normal case. */
-  private ruleFor(p: Profile, cost: number): number {
-    if (cost >= p.normalMin && cost <= p.normalMax) return -1;
-    for (let i = 0; i < DEVIATION_RULES.length; i++) {
-      const b = p.bounds[i]!;
+  private ruleFor(p: number, cost: number): number {
+    const t = this.profiles;
+    if (cost >= t.normalMin[p]! && cost <= t.normalMax[p]!) return -1;
+    for (let i = 0; i < RULES; i++) {
+      const b = t.bounds[p * RULES + i]!;
       if (DEVIATION_RULES[i]!.side === 'below' ? cost < b : cost > b) return i;
     }
     return -1;
@@ -453,33 +493,40 @@ export class DipScorer {
     return this.scoreProfile(this.profileId(g, c, notes), cost, notes);
   }
 
-  /** {@link scoreFast} for a case whose adjustments {@link profileId} has just applied. */
-  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null): ScoreRow {
-    const p = this.profiles[id]!;
-    this.last = p;
+  /**
+   * {@link scoreFast} for a case whose adjustments {@link profileId} has just applied.
+   * `texts: false` leaves a deviation case's scoreText and paymentText empty, for a
+   * caller that writes `units` and `paymentFen` itself (no strings per case).
+   */
+  scoreProfile(id: number, cost: number | null, notes: DipNote[] | null, texts = true): ScoreRow {
+    const p = this.profiles;
+    this.last = id;
     const row = this.row;
-    row.profileId = p.id;
+    row.profileId = id;
     row.subtype = this.current[this.subtypeAt]!.label;
-    row.coefficientText = p.coefficient.text;
-    row.standardFen = p.standardFen;
+    row.coefficientText = this.coefficientList[p.coefficient[id]!]!.text;
+    row.standardFen = p.standardFen[id]!;
     const usable = cost !== null && cost >= 0;
     if (!usable && notes !== null) notes.push(costNote(cost));
-    const i = usable ? this.ruleFor(p, cost) : -1;
+    const i = usable ? this.ruleFor(id, cost) : -1;
     if (i < 0) {
+      const units = p.normalUnits[id]!;
       row.deviation = usable ? 'normal' : null;
       row.review = false;
-      row.units = p.normalUnits;
-      row.scoreText = p.normalText;
-      row.paymentText = p.normalPaymentText;
+      row.units = units;
+      row.paymentFen = p.normalPayment[id]!;
+      row.scoreText = p.normalText[id] ??= unitsText(units, this.decimals);
+      row.paymentText = p.normalPaymentText[id] ??= formatYuan(row.paymentFen);
       return row;
     }
     const rule: DeviationRule = DEVIATION_RULES[i]!;
-    const units = this.deviationUnits(p, i, cost!);
+    const units = this.deviationUnits(id, i, cost!);
     row.deviation = rule.kind;
     row.review = rule.review;
     row.units = units;
-    row.scoreText = unitsText(units, this.decimals);
-    row.paymentText = formatYuan(this.paymentOfNumber(units));
+    row.paymentFen = this.paymentOfNumber(units);
+    row.scoreText = texts ? unitsText(units, this.decimals) : '';
+    row.paymentText = texts ? formatYuan(row.paymentFen) : '';
     return row;
   }
 
@@ -487,8 +534,8 @@ export class DipScorer {
   score(g: CompiledGroup, c: AdjustInput, cost: number | null, withTrace = false): DipCaseScore {
     const warnings: DipNote[] = [];
     const row = this.scoreFast(g, c, cost, warnings);
-    const p = this.last!;
-    const x = this.exactOf(p);
+    const x = this.exactOf(this.last);
+    const coefficient = this.coefficientList[this.profiles.coefficient[this.last]!]!;
     const adjustments = [...this.current];
     const score = unitsDecimal(BigInt(row.units), this.decimals);
     const payment = this.paymentOf(BigInt(row.units));
@@ -497,7 +544,7 @@ export class DipScorer {
     let trace: string[] | undefined;
     if (withTrace) {
       trace = [`group ${g.code} score ${g.score.toFixed()}`, ...adjustments.map((a) => a.text)];
-      trace.push(`adjusted score ${g.score.toFixed()} × ${p.coefficient.text} = ${x.adjusted.toFixed()}; standard cost ${x.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(x.standard))} yuan`);
+      trace.push(`adjusted score ${g.score.toFixed()} × ${coefficient.text} = ${x.adjusted.toFixed()}; standard cost ${x.adjusted.toFixed()} × ${this.pointValue.toFixed()} = ${formatYuan(roundFen(x.standard))} yuan`);
       const shownRatio = ratio === null ? '' : ` = ${ratio.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed()} × standard`;
       const rule = DEVIATION_RULES.find((r) => r.kind === row.deviation);
       if (!usable) trace.push(`no usable cost: score ${row.scoreText}`);
@@ -510,7 +557,7 @@ export class DipScorer {
       subtype: adjustments[this.subtypeAt]!.label,
       subtypeCoefficient: adjustments[this.subtypeAt]!.coefficient,
       hospitalCoefficient: adjustments[this.hospitalAt]!.coefficient,
-      coefficient: p.coefficient.value,
+      coefficient: coefficient.value,
       adjustedScore: x.adjusted,
       standardCost: x.standard,
       ratio,
