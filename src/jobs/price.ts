@@ -153,15 +153,9 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const at = 2 * drgIndex;
     if (at + 2 > this.headRange.length) this.headRange = grown(this.headRange, at + 2);
     if (this.headRange[at + 1] === 0 || this.headStatus[drgIndex] !== g.status || this.headName[drgIndex] !== g.drgName) {
-      const m = this.made;
-      this.headRange[at] = m.length;
-      m.ascii(g.status);
-      m.byte(44);
-      m.ascii(g.drg);
-      m.byte(44);
-      m.recurring(g.drgName);
-      m.byte(44);
-      this.headRange[at + 1] = m.length;
+      this.headRange[at] = this.made.length;
+      writeHead(this.made, g);
+      this.headRange[at + 1] = this.made.length;
       this.headStatus[drgIndex] = g.status;
       this.headName[drgIndex] = g.drgName;
     }
@@ -324,12 +318,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
       const h = this.headOf(g, f.drgIndex);
       w.span(this.made, this.headRange[h]!, this.headRange[h + 1]!);
     } else {
-      w.ascii(g.status);
-      w.byte(44);
-      w.ascii(g.drg);
-      w.byte(44);
-      w.recurring(g.drgName);
-      w.byte(44);
+      writeHead(w, g);
     }
     // Hospital ids are short plain ASCII as a rule: copied char by char; others are encoded once and reused.
     const hid = f.hospitalId;
@@ -465,3 +454,12 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/** The cells `status,drg,drg_name,` of a priced row. */
+function writeHead(w: ByteWriter, g: GroupResult): void {
+  w.ascii(g.status);
+  w.byte(44);
+  w.ascii(g.drg);
+  w.byte(44);
+  w.recurring(g.drgName);
+  w.byte(44);
+}
