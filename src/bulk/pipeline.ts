@@ -164,11 +164,14 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
         if (replySlot !== undefined && !inPlace) replySlots.give(replySlot);
         const { head, out } = unpackReply(inPlace ? replySlot!.subarray(0, reply) : reply);
         if (head.error !== undefined) throw new WorkerJobError(head.error);
-        if (!inPlace) return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate };
-        if (lendOutput) return { counts: head.counts, rejects: head.rejects, out, aggregate: head.aggregate, written: () => replySlots.give(replySlot!) };
-        const copy = out.slice();
-        replySlots.give(replySlot!);
-        return { counts: head.counts, rejects: head.rejects, out: copy, aggregate: head.aggregate };
+        let body = out;
+        let written: (() => void) | undefined;
+        if (inPlace && lendOutput) written = () => replySlots.give(replySlot!);
+        else if (inPlace) {
+          body = out.slice();
+          replySlots.give(replySlot!);
+        }
+        return { counts: head.counts, rejects: head.rejects, out: body, aggregate: head.aggregate, written };
       },
       (err: NodeJS.ErrnoException) => {
         // The slots are not given back: the run is over.

@@ -142,28 +142,19 @@ export class ByteWriter {
    */
   yuan(fen: number): void {
     if (!Number.isSafeInteger(fen)) throw new RangeError(`not a whole number of fen: ${fen}`);
-    this.room(20);
-    const buf = this.buf;
-    let n = this.n;
     let v = fen;
     if (v < 0) {
-      buf[n++] = 45;
+      this.byte(45);
       v = -v;
     }
     const rest = v % 100;
-    let yuan = (v - rest) / 100;
-    let digits = 1;
-    for (let x = yuan; x >= 10; x = (x - (x % 10)) / 10) digits++;
-    let p = (n += digits);
-    do {
-      const d = yuan % 10;
-      buf[--p] = 48 + d;
-      yuan = (yuan - d) / 10;
-    } while (yuan > 0);
-    buf[n++] = 46;
-    buf[n++] = 48 + (rest - (rest % 10)) / 10;
-    buf[n++] = 48 + (rest % 10);
-    this.n = n;
+    this.digits((v - rest) / 100);
+    this.room(3);
+    const buf = this.buf;
+    buf[this.n] = 46;
+    buf[this.n + 1] = 48 + (rest - (rest % 10)) / 10;
+    buf[this.n + 2] = 48 + (rest % 10);
+    this.n += 3;
   }
 
   /**

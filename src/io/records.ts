@@ -75,8 +75,8 @@ export const BYTE_OPS: TextOps<Buffer> = {
 export function arenaByteOps(initial = 1 << 21): TextOps<Buffer> {
   let arena = Buffer.allocUnsafeSlow(initial);
   return {
+    ...BYTE_OPS,
     empty: arena.subarray(0, 0),
-    length: (t) => t.length,
     concat(a, b) {
       const n = a.length + b.length;
       if (n > arena.length) {
@@ -91,9 +91,6 @@ export function arenaByteOps(initial = 1 << 21): TextOps<Buffer> {
       arena.set(b, a.length);
       return arena.subarray(0, n);
     },
-    indexOf: (t, ch, from) => t.indexOf(ch === '\n' ? 10 : 34, from),
-    code: (t, i) => t[i]!,
-    slice: (t, a, b) => t.subarray(a, b),
   };
 }
 
@@ -122,7 +119,7 @@ export class RecordSplitter<T = string> {
    * @param targetBytes  emit a batch once it holds at least this many characters (or bytes)
    * @param maxRecords   ... or this many records
    * @param header       emit the first record alone, as the header batch
-   * @param ops          the text type: strings (default) or UTF-8 bytes (BYTE_OPS)
+   * @param ops          the text type: strings (default) or UTF-8 bytes (BYTE_OPS, arenaByteOps)
    */
   constructor(
     private readonly targetBytes = 1 << 20,
