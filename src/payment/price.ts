@@ -235,10 +235,8 @@ export class Pricer {
       if (w === undefined) break;
       if (w === 'always') {
         const plan = this.plan(t, this.mainClasses[i]!);
-        const pay = plan.fixed;
-        if (pay === null) break;
-        const fast = (plan.result ??= Object.freeze({ priced: true, class: pay.class, mode: pay.mode, terms: t, points: pay.points, payment: pay.payment, patientShare: null, fundPayment: null, review: false, fallback: null, notes: NO_NOTES, trace: undefined }));
-        return { terms: t, costMin, costMax, losMax, fast };
+        if (plan.fixed === null) break;
+        return { terms: t, costMin, costMax, losMax, fast: sharedResult(plan, t) };
       }
       costMin = Math.max(costMin, w.costMin);
       costMax = Math.min(costMax, w.costMax);
@@ -340,8 +338,8 @@ export class Pricer {
     const main = this.classify(c, CLASS_RULES, this.mainClasses, steps);
     const fixed = this.fixedPlan;
     if (fixed !== null && steps === undefined && patientShare === null && !review && unpaidReason === '') {
-      // A class paid a fixed amount (the standard), and nothing of the case itself in the result: one shared, frozen result per terms and class.
-      return (fixed.result ??= Object.freeze({ priced: true, class: main.class, mode: main.mode, terms, points: main.points, payment: main.payment, patientShare: null, fundPayment: null, review: false, fallback: null, notes: NO_NOTES, trace: undefined }));
+      // A class paid a fixed amount (the standard), and nothing of the case itself in the result.
+      return sharedResult(fixed, terms!);
     }
     let fallback: ClassPayment | null = null;
     if (main.class === 'special_review') {
@@ -421,6 +419,12 @@ interface ClassPlan {
   readonly linear: Linear | null;
   /** For a fixed plan: the result of a case with no share, no review flag, no notes and no trace (made on first use). */
   result?: PriceResult;
+}
+
+/** The one shared, frozen result of a fixed plan for a case with nothing of its own in it (made on first use). */
+function sharedResult(plan: ClassPlan, terms: GroupTerms): PriceResult {
+  const pay = plan.fixed!;
+  return (plan.result ??= Object.freeze({ priced: true, class: pay.class, mode: pay.mode, terms, points: pay.points, payment: pay.payment, patientShare: null, fundPayment: null, review: false, fallback: null, notes: NO_NOTES, trace: undefined }));
 }
 
 function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, trace: boolean): PriceResult {

@@ -43,18 +43,9 @@ export function outcomeCsv(policy: CompiledPolicy, o: LedgerOutcome, trace: bool
   const sign = o.status === 'reversed' ? -1 : 1;
   let line = `${csvField(s.billId)},${csvField(s.personId)},${s.year},${sign < 0 ? 'reverse' : 'settle'},${o.status},${s.method},${csvField(s.rule)},${s.admission},`;
   line += `${money(s.total, sign)},${money(s.notCharged, sign)},${money(s.outOfScope, sign)},${money(s.preSelfPay, sign)},${money(s.inScope, sign)},${money(s.standard, sign)},${money(s.basis, sign)},`;
-  let deductible: Fen | null = null;
+  const { deductible, note } = deductibleAndNote(policy, o);
   let paid = '';
-  let note = '';
-  // Layers come in the policy's order (stored settlements are unpacked that way too).
-  for (let i = 0; i < layers.length; i++) {
-    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
-    paid += `${money(l?.paid ?? (0 as Fen), sign)},`;
-    if (l === undefined) continue;
-    if (l.kind === 'basic') deductible = l.deductible;
-    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
-  }
-  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  for (let i = 0; i < layers.length; i++) paid += `${money(layerAt(policy, s, i)?.paid ?? (0 as Fen), sign)},`;
   line += `${money(deductible, sign)},${paid}${money(s.covered, sign)},${money(s.patient, sign)},${money(s.extraFund, sign)},${money(s.hospitalDifference, sign)},,${csvField(note)}`;
   if (trace) line += `,${csvField(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`)}`;
   return `${line}\n`;
@@ -92,21 +83,9 @@ export function outcomeCsvInto(w: ByteWriter, policy: CompiledPolicy, o: LedgerO
   yuanCell(w, s.inScope);
   yuanCell(w, s.standard);
   yuanCell(w, s.basis);
-  let deductible: Fen | null = null;
-  let note = '';
-  for (let i = 0; i < layers.length; i++) {
-    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
-    if (l === undefined) continue;
-    if (l.kind === 'basic') deductible = l.deductible;
-    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
-  }
-  // The deductible column comes before the layers' columns, so it is found first.
+  const { deductible, note } = deductibleAndNote(policy, o);
   yuanCell(w, deductible);
-  for (let i = 0; i < layers.length; i++) {
-    const l = s.layers[i]?.id === layers[i]!.id ? s.layers[i]! : s.layers.find((x) => x.id === layers[i]!.id);
-    yuanCell(w, l?.paid ?? 0);
-  }
-  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  for (let i = 0; i < layers.length; i++) yuanCell(w, layerAt(policy, s, i)?.paid ?? 0);
   yuanCell(w, s.covered);
   yuanCell(w, s.patient);
   yuanCell(w, s.extraFund);
@@ -118,6 +97,30 @@ export function outcomeCsvInto(w: ByteWriter, policy: CompiledPolicy, o: LedgerO
     w.field(s.trace !== undefined ? formatSettlementTrace(s.trace) : o.status === 'settled' ? '' : `(${o.status}: the trace is given when the bill is first settled)`);
   }
   w.byte(NEWLINE);
+}
+
+/**
+ * The settlement's result for the policy's layer at position i (undefined
+ * when it has none). Layers come in the policy's order, stored settlements
+ * are unpacked that way too, so the same position is tried first.
+ */
+function layerAt(policy: CompiledPolicy, s: Settlement, i: number): Settlement['layers'][number] | undefined {
+  const id = policy.layers[i]!.id;
+  return s.layers[i]?.id === id ? s.layers[i]! : s.layers.find((x) => x.id === id);
+}
+
+/** A row's deductible column (the basic layer's) and its detail note (the layers' notes, and a replay's reversal). */
+function deductibleAndNote(policy: CompiledPolicy, o: LedgerOutcome & { settlement: Settlement }): { deductible: Fen | null; note: string } {
+  let deductible: Fen | null = null;
+  let note = '';
+  for (let i = 0; i < policy.layers.length; i++) {
+    const l = layerAt(policy, o.settlement, i);
+    if (l === undefined) continue;
+    if (l.kind === 'basic') deductible = l.deductible;
+    if (l.note !== '' && l.note !== NOT_ELIGIBLE) note += `${note === '' ? '' : '; '}${l.id}: ${l.note}`;
+  }
+  if (o.status === 'replayed' && o.reversedSince) note = `reversed since${note === '' ? '' : `; ${note}`}`;
+  return { deductible, note };
 }
 
 const COMMA = 44;
