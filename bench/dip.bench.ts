@@ -3,7 +3,7 @@
  * (generated once into bench/data/, the same files as bench/bulk.bench.ts):
  *
  *   1. `drg dip build` on a history of 5M cases (--scheme chs-drg-1.1 types surgery),
- *      unless bench/data/dip-<history>/ already exists (--rebuild to build it anyway);
+ *      unless bench/data/dip-v<version>-<history>/ already exists (--rebuild to build it anyway);
  *   2. `drg dip group` of 10M cases under that directory, 1 and 2 workers,
  *      and `drg group` (CHS-DRG) of the same file for comparison — on this
  *      noisy shared VM the ratio of the two is steadier than either figure.
@@ -20,6 +20,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bin, data, ensureInput as ensureSynth } from './synth-data.js';
+import { SYNTH_VERSION } from '../src/synth/generate.js';
 
 const SCHEME = 'chs-drg-1.1';
 
@@ -30,7 +31,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     runs: { type: 'string', default: '1' },
     'no-chs': { type: 'boolean', default: false },
-    /** Build the directory again even when bench/data/dip-<history>/ exists. */
+    /** Build the directory again even when bench/data/dip-v<version>-<history>/ exists. */
     rebuild: { type: 'boolean', default: false },
   },
 });
@@ -60,7 +61,7 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.rou
 
 const historyFile = ensureInput(Number(values.history));
 const casesFile = ensureInput(Number(values.cases));
-const dir = join(data, `dip-${values.history}`);
+const dir = join(data, `dip-v${SYNTH_VERSION}-${values.history}`);
 
 // ---- build (skipped when the directory exists, unless --rebuild) -------------------
 if (values.rebuild || !existsSync(join(dir, 'directory.csv'))) {

@@ -6,15 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SYNTH_VERSION } from '../src/synth/generate.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = join(root, 'bin/drg.js');
 export const data = join(root, 'bench/data');
 
-/** The path of `n` synthetic cases of a scheme (seed 1), generating the file on first use. */
+/** The path of `n` synthetic cases of a scheme (seed 1), generating the file on first use (the name carries the generator's version). */
 export function ensureInput(scheme: string, n: number): string {
   mkdirSync(data, { recursive: true });
-  const file = join(data, `synth-${scheme}-${n}.csv`);
+  const file = join(data, `synth-v${SYNTH_VERSION}-${scheme}-${n}.csv`);
   if (!existsSync(file)) {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [bin, 'synth', '--scheme', scheme, '-n', String(n), '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });

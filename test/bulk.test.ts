@@ -218,6 +218,21 @@ describe('drg synth', () => {
     }
   });
 
+  it('writes cases the default quality checks find no error in (codes agree with sex and age, none listed twice)', () => {
+    for (const name of ['chs-drg-1.1', 'chs-drg-2.0', 'qingdao-2023']) {
+      const r = drg(['synth', '--scheme', name, '-n', '3000', '--seed', '2', '--malformed', '0', '-q']);
+      const q = drg(['qc', '--scheme', name, '-', '--workers', '1'], r.out);
+      expect(q.err).toContain('3000 rows read');
+      expect(q.err).toContain(' + 0 with errors;');
+      // Warnings stay (a symptom as principal is common in real files too).
+      expect(q.err).toMatch(/ [1-9]\d* with warnings only/);
+      // Deliveries carry the newborn's birth weight, whatever the mother's age.
+      const deliveries = csv(r.out).filter((x) => /(^|\|)(O8[0-4]|Z37)/.test(x['diagnoses']!));
+      expect(deliveries.length).toBeGreaterThan(0);
+      for (const x of deliveries) expect(Number(x['birth_weight'])).toBeGreaterThanOrEqual(500);
+    }
+  });
+
   it('spoils about the share of rows asked for, in every kind', () => {
     const r = drg(['synth', '--scheme', 'chs-drg-1.1', '-n', '20000', '--seed', '5', '--malformed', '0.05']);
     const g = drg(['group', '--scheme', 'chs-drg-1.1', '-', '--rejects', join(tmp, 'sp.rej.csv'), '--workers', '1'], r.out);

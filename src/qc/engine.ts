@@ -281,6 +281,8 @@ export class Checker {
   readonly enabled: readonly Enabled[];
   /** The case last checked, as the rules saw it (its codes already looked up). */
   readonly view: CaseView;
+  /** The per-code facts the rules test (facts.ts). */
+  readonly facts: CodeFacts;
   private readonly loader: View;
   private out: Finding[] | null = null;
   private current: Enabled | null = null;
@@ -295,6 +297,7 @@ export class Checker {
     options: CheckerOptions = {},
   ) {
     const facts = computeFacts(scheme, config.lists, config.sexMdcs);
+    this.facts = facts;
     this.loader = new View(scheme, config.params, facts);
     this.view = this.loader;
     const enabled: Enabled[] = [];

@@ -12,6 +12,15 @@
  * Complications, noise diagnoses, demographics, LOS and cost follow; cost and
  * LOS are log-normal per ADRG, raised by CC/MCC and by hospital level.
  *
+ * Cases are plausible to the quality checks (src/qc) as well: demographics
+ * follow the codes the rule drew (a female-only code makes a woman, an
+ * obstetric code a woman of child-bearing age, a perinatal code a newborn, a
+ * delivery the newborn's birth weight), complications and noise secondaries
+ * fit them, and no code is listed twice. A draft the default checker still
+ * finds an error in is drawn again a few times (some rules cannot be met
+ * cleanly, and keep a dirty case). The deliberately malformed rows
+ * (`malformed`, 0.2 % by default) are the errors a file is meant to have.
+ *
  * Same seed, same options, same scheme: same bytes. Synthetic amounts are
  * sampled in floating point and converted once to whole fen (this is a data
  * generator, not money arithmetic on real bills).
@@ -20,8 +29,25 @@ import { CASE_FIELDS } from '../case/schema.js';
 import { csvField, csvLine } from '../io/csv.js';
 import { formatYuan, type Fen } from '../money.js';
 import type { SchemePackage } from '../../groupers/chs-drg/load.js';
-import { groupCase, type CompiledScheme, type GroupInput } from '../../groupers/chs-drg/index.js';
+import { groupCase, type CompiledScheme, type GroupInput, type GroupResult } from '../../groupers/chs-drg/index.js';
+import { qcConfig } from '../qc/config.js';
+import { type Checker, checkerFor } from '../qc/engine.js';
+import { FACT } from '../qc/facts.js';
+import type { QcInput, QcParams } from '../qc/types.js';
 import { Random } from './random.js';
+
+/**
+ * The generator's version: it changes whenever the same seed would give
+ * different bytes, so that files cached under a name that includes it
+ * (bench/data/) are not reused across versions.
+ */
+export const SYNTH_VERSION = 2;
+
+/** Diagnosis facts that tie a code to a sex or an age (or forbid it): never drawn as noise. */
+const DX_TIED = FACT.male_dx | FACT.female_dx | FACT.perinatal_dx | FACT.obstetric_dx | FACT.delivery_dx | FACT.gray_dx;
+const PX_TIED = FACT.male_px | FACT.female_px | FACT.gray_px;
+/** Redraws of a rule's draft while the checker finds an error in it. */
+const QC_REDRAWS = 5;
 
 export interface SynthOptions {
   readonly n: number;
@@ -103,6 +129,9 @@ export class SynthGenerator {
   private readonly hospitalCum: Float64Array;
   private readonly years: readonly number[];
   private readonly malformed: number;
+  /** The default quality checks: the draft's codes' facts, and the backstop in {@link row}. */
+  private readonly checker: Checker;
+  private readonly params: QcParams;
   /** ADRGs a case has landed in so far. */
   readonly reached = new Set<string>();
 
@@ -114,6 +143,9 @@ export class SynthGenerator {
     this.rnd = new Random(options.seed);
     this.malformed = options.malformed ?? 0.002;
     this.years = options.years ?? [2022, 2023, 2024];
+    const config = qcConfig();
+    this.checker = checkerFor(scheme, config);
+    this.params = config.params;
     const rows = pkg.rows;
     for (const { row } of rows['mdc_dx.csv']) {
       if (!this.mdcList.has(row.mdc)) this.mdcList.set(row.mdc, []);
@@ -132,9 +164,10 @@ export class SynthGenerator {
     const complication = new Set([...this.mcc, ...this.cc].map((x) => x.code));
     const inAnyMdc = new Set(rows['mdc_dx.csv'].map((r) => r.row.dx_code));
     // Noise secondaries: ordinary codes, neither CC/MCC nor trauma regions, so they do not steer the group.
-    this.noiseDx = rows['icd10_dx_names.csv'].map((r) => r.row.dx_code).filter((c) => !complication.has(c) && !this.regionOf.has(c) && inAnyMdc.has(c));
+    // Nor codes tied to a sex or an age (a man's noise is no ovarian cyst, an adult's no perinatal condition).
+    this.noiseDx = rows['icd10_dx_names.csv'].map((r) => r.row.dx_code).filter((c) => !complication.has(c) && !this.regionOf.has(c) && inAnyMdc.has(c) && (this.dxFacts(c) & DX_TIED) === 0);
     const orSet = new Set(this.orValid);
-    this.noisePx = rows['icd9_proc_names.csv'].map((r) => r.row.proc_code).filter((c) => !orSet.has(c) && /^8[7-9]\./.test(c));
+    this.noisePx = rows['icd9_proc_names.csv'].map((r) => r.row.proc_code).filter((c) => !orSet.has(c) && /^8[7-9]\./.test(c) && (this.pxFacts(c) & PX_TIED) === 0);
     shuffle(this.noiseDx, this.rnd);
     shuffle(this.noisePx, this.rnd);
 
@@ -207,24 +240,38 @@ export class SynthGenerator {
   /** The next row, as a CSV line (index is 0-based). */
   row(index: number): string {
     const rnd = this.rnd;
+    // The case written: the first draft that lands in its rule's ADRG and passes the checks;
+    // else the first that lands; else the last drawn.
     let draft: Draft | undefined;
-    let result;
+    let result: GroupResult | undefined;
+    let landedDirty = false;
+    // A rule whose draft landed but failed the checks is drawn again (up to QC_REDRAWS times), so
+    // that the checks do not thin out the rules that are hard to meet cleanly.
+    let fixed = -1;
+    let redraws = 0;
     // The first rows visit every rule once, so that any file of at least that many rows
     // reaches every ADRG the sampler can satisfy; later rows follow the case-mix weights.
     const first = index < this.rules.length ? index : -1;
     for (let attempt = 0; attempt < (first >= 0 ? 24 : 8); attempt++) {
-      const k = first >= 0 ? first : rnd.weighted(this.ruleWeights);
+      const k = first >= 0 ? first : fixed >= 0 ? fixed : rnd.weighted(this.ruleWeights);
       const rule = this.rules[k]!;
-      if (first < 0 && this.failures[k]! > 40) continue; // this rule's conditions defeat the sampler
-      draft = this.draftFor(rule);
-      result = groupCase(this.scheme, toInput(draft));
+      if (first < 0 && fixed < 0 && this.failures[k]! > 40) continue; // this rule's conditions defeat the sampler
+      const d = this.draftFor(rule);
+      const r = groupCase(this.scheme, toInput(d));
       // A medical rule whose case also has a principal procedure is ambiguous (QY) under 2.0: realistic, kept.
-      const landed = (result.status === 'grouped' && result.adrg === rule.adrg) || (result.status === 'ambiguous' && result.mdc === rule.mdc && rule.section === 'medical');
-      if (landed) {
-        this.failures[k] = 0;
-        break;
+      const landed = (r.status === 'grouped' && r.adrg === rule.adrg) || (r.status === 'ambiguous' && r.mdc === rule.mdc && rule.section === 'medical');
+      if (!landed) {
+        this.failures[k]!++;
+        if (!landedDirty) [draft, result] = [d, r];
+        continue;
       }
-      this.failures[k]!++;
+      this.failures[k] = 0;
+      const clean = this.clean(d);
+      if (clean || !landedDirty) [draft, result] = [d, r];
+      if (clean || ++redraws > QC_REDRAWS) break;
+      landedDirty = true;
+      fixed = k;
+      attempt--; // a redraw for the checks' sake does not use up an attempt
     }
     if (draft === undefined) {
       draft = this.draftFor(this.rules[0]!);
@@ -239,12 +286,21 @@ export class SynthGenerator {
     this.sample(rule.cond, rule, d);
     this.sample(rule.entry, rule, d);
     const rnd = this.rnd;
-    // Demographics not fixed by the rules.
-    if (d.sex === null) d.sex = rnd.chance(0.5) ? 1 : 2;
+    if (d.principalDx === null) d.principalDx = rnd.pick(this.mdcList.get(rule.mdc) ?? this.noiseDx);
+    // Demographics not fixed by the rules: as the codes drawn so far imply, else at random.
+    let dx = this.dxFacts(d.principalDx);
+    for (const c of d.dx) dx |= this.dxFacts(c);
+    let px = d.principalPx === null ? 0 : this.pxFacts(d.principalPx);
+    for (const c of d.px) px |= this.pxFacts(c);
+    if (d.sex === null) d.sex = (dx & FACT.female_dx) !== 0 || (px & FACT.female_px) !== 0 ? 2 : (dx & FACT.male_dx) !== 0 || (px & FACT.male_px) !== 0 ? 1 : rnd.chance(0.5) ? 1 : 2;
+    if (d.age === null && d.ageDays === null && (dx & FACT.perinatal_dx) !== 0) d.ageDays = rnd.int(0, 28);
+    if (d.age === null && d.ageDays === null && (dx & FACT.obstetric_dx) !== 0) {
+      const { min, max } = this.params.obstetric_age;
+      d.age = Math.max(Math.max(min, 16), Math.min(Math.min(max, 46), Math.round(29 + rnd.normal() * 5)));
+    }
     if (d.age === null) d.age = d.ageDays !== null && d.ageDays < 365 ? 0 : Math.max(1, Math.min(99, Math.round(55 + rnd.normal() * 20)));
     if (d.age === 0 && d.ageDays === null) d.ageDays = rnd.int(0, 364);
-    if (d.age === 0 && d.ageDays !== null && d.ageDays <= 28 && d.birthWeight === null) d.birthWeight = Math.max(500, Math.min(5200, Math.round(3200 + rnd.normal() * 550)));
-    if (d.principalDx === null) d.principalDx = rnd.pick(this.mdcList.get(rule.mdc) ?? this.noiseDx);
+    if (d.age === 0 && d.ageDays !== null && d.ageDays <= 28 && d.birthWeight === null) d.birthWeight = birthWeight(rnd);
     // Complications: needed by the rule, or drawn (about 25 % CC, 12 % MCC).
     const draw = rnd.float();
     const mcc = d.needMcc || draw < 0.12;
@@ -256,10 +312,60 @@ export class SynthGenerator {
     if (d.los === null) d.los = Math.max(1, Math.round(base.los * Math.exp(rnd.normal() * 0.4) * (mcc ? 1.5 : cc ? 1.2 : 1)));
     if (d.discharge === null) d.discharge = rnd.chance(mcc ? 0.04 : 0.008) ? 5 : rnd.pick([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 9]);
     if (d.needRegions) this.addRegion(d);
-    for (let i = rnd.int(0, 3); i > 0; i--) d.dx.push(this.skewed(this.noiseDx));
-    if (d.principalPx !== null && rnd.chance(0.3)) d.px.push(this.skewed(this.noisePx));
+    for (let i = rnd.int(0, 3); i > 0; i--) {
+      const c = this.skewed(this.noiseDx);
+      if (c !== d.principalDx && !d.dx.includes(c)) d.dx.push(c);
+    }
+    if (d.principalPx !== null && rnd.chance(0.3)) {
+      const c = this.skewed(this.noisePx);
+      if (c !== d.principalPx && !d.px.includes(c)) d.px.push(c);
+    }
     if (rule.section === 'medical' && d.principalPx === null && rnd.chance(0.04)) d.principalPx = this.skewed(this.noisePx);
+    // A delivery's record carries the newborn's birth weight.
+    if (d.birthWeight === null && [d.principalDx, ...d.dx].some((c) => (this.dxFacts(c) & FACT.delivery_dx) !== 0)) d.birthWeight = birthWeight(rnd);
     return d;
+  }
+
+  /** The quality-check facts of a diagnosis code (facts.ts). */
+  private dxFacts(code: string): number {
+    const id = this.scheme.dx.lookup(code);
+    return id >= 0 ? this.checker.facts.dx[id]! : this.checker.facts.patternFacts('dx', code);
+  }
+
+  private pxFacts(code: string): number {
+    const id = this.scheme.px.lookup(code);
+    return id >= 0 ? this.checker.facts.px[id]! : this.checker.facts.patternFacts('px', code);
+  }
+
+  /** True when a secondary diagnosis fits the draft's sex and age (as the checks see them) and is not listed yet. */
+  private fits(d: Draft, code: string): boolean {
+    if (code === d.principalDx || d.dx.includes(code)) return false;
+    const f = this.dxFacts(code);
+    if ((f & FACT.gray_dx) !== 0) return false;
+    if ((f & FACT.female_dx) !== 0 && d.sex !== 2) return false;
+    if ((f & FACT.male_dx) !== 0 && d.sex !== 1) return false;
+    if ((f & FACT.perinatal_dx) !== 0 && d.age! > this.params.perinatal_max_age) return false;
+    const { min, max } = this.params.obstetric_age;
+    return (f & FACT.obstetric_dx) === 0 || (d.age! >= min && d.age! <= max);
+  }
+
+  /** True when the default checks find no error in the draft (as written out: an id, a cost and dates that agree with its LOS). */
+  private clean(d: Draft): boolean {
+    const out = Date.UTC(2024, 5, 30);
+    const g = toInput(d);
+    const input: QcInput = {
+      ...g,
+      diagnoses: [...(g.diagnoses ?? [])],
+      procedures: [...(g.procedures ?? [])],
+      id: 'C',
+      total_cost: 1_000_000 as Fen,
+      hospital_id: 'H001',
+      hospital_level: 2,
+      admit_date: new Date(out - d.los! * 86_400_000).toISOString().slice(0, 10),
+      discharge_date: new Date(out).toISOString().slice(0, 10),
+    };
+    for (const f of this.checker.check(input)) if (f.severity === 'error') return false;
+    return true;
   }
 
   /**
@@ -429,7 +535,7 @@ export class SynthGenerator {
     const own = d.principalDx !== null ? this.principalTable.get(d.principalDx) : undefined;
     for (let i = 0; i < 12; i++) {
       const x = this.rnd.pick(list);
-      if (x.table !== own) {
+      if (x.table !== own && this.fits(d, x.code)) {
         d.dx.push(x.code);
         return;
       }
@@ -468,7 +574,7 @@ export class SynthGenerator {
       String(d.sex),
       String(d.age),
       d.age === 0 && d.ageDays !== null ? String(d.ageDays) : '',
-      d.birthWeight !== null && d.age === 0 ? String(d.birthWeight) : '',
+      d.birthWeight !== null ? String(d.birthWeight) : '',
       String(los),
       String(discharge),
       [d.principalDx!, ...d.dx].join('|'),
@@ -526,12 +632,17 @@ function toInput(d: Draft): GroupInput {
     sex: d.sex,
     age: d.age,
     age_days: d.age === 0 ? d.ageDays : null,
-    birth_weight: d.age === 0 ? d.birthWeight : null,
+    birth_weight: d.birthWeight,
     los: d.los,
     discharge: d.discharge,
     diagnoses: [d.principalDx ?? '', ...d.dx],
     procedures: d.principalPx === null ? [] : [d.principalPx, ...d.px],
   };
+}
+
+/** A newborn's birth weight in grams. */
+function birthWeight(rnd: Random): number {
+  return Math.max(500, Math.min(5200, Math.round(3200 + rnd.normal() * 550)));
 }
 
 function shuffle<T>(items: T[], rnd: Random): void {
