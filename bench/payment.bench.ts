@@ -19,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { CaseDecoder } from '../src/case/decode.js';
@@ -68,8 +68,10 @@ function drg(args: string[]): Run {
 
 /** A weight table and a policy matched to the synthetic history. */
 function paymentInputs(file: string, n: number): { weights: string; policy: string } {
-  const weights = join(data, `weights-${scheme}-${n}.csv`);
-  const report = join(data, `weights-${scheme}-${n}.json`);
+  // Named after the synthetic file (the generator's version included): weights of another history would be stale.
+  const stem = basename(file, '.csv').replace(/^synth-/, '');
+  const weights = join(data, `weights-${stem}.csv`);
+  const report = join(data, `weights-${stem}.json`);
   if (!existsSync(weights)) drg(['weights', '--scheme', scheme, file, '-o', weights, '--report', report, '-q']);
   const mean = (JSON.parse(readFileSync(report, 'utf8')) as { overall_mean_cost: string }).overall_mean_cost;
   const example = JSON.parse(readFileSync(join(root, 'examples/payment/policy-rate.json'), 'utf8')) as { name: string; rate: { default: string } };
