@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaseDecoder, HeaderError, parseColumnMap, parseNumberCell } from '../src/case/decode.js';
-import { CASE_FIELDS, ListItems, parseCase, splitCodes } from '../src/case/schema.js';
+import { CASE_FIELDS, DATE_TEXT, isRealDate, isRealDateAt, ListItems, parseCase, splitCodes } from '../src/case/schema.js';
 import { amountOk, checkedFen } from '../src/jobs/group-fast.js';
 import { formatYuan, parseYuan, roundFen } from '../src/money.js';
 
@@ -47,6 +47,35 @@ describe('money', () => {
   });
   it('rounds half up, away from zero, once', () => {
     expect([roundFen('0.5'), roundFen('-0.5'), roundFen('1.49'), roundFen('2884615.3846')]).toEqual([1, -1, 1, 2884615]);
+  });
+});
+
+describe('isRealDate', () => {
+  // The definition: YYYY-MM-DD, and a day the calendar has (Date.UTC rolls an impossible day into the next month).
+  const reference = (t: string): boolean => {
+    const m = DATE_TEXT.exec(t);
+    if (m === null) return false;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const at = new Date(Date.UTC(2000, mo - 1, d));
+    at.setUTCFullYear(y);
+    return mo >= 1 && mo <= 12 && d >= 1 && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
+  };
+
+  it('knows leap years and month lengths', () => {
+    expect(['2024-02-29', '2000-02-29', '2023-12-31', '0001-01-01'].map(isRealDate)).toEqual([true, true, true, true]);
+    expect(['2023-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '2023-1-01', ' 2023-01-01', '2023/01/01', '2023-01-01\n', '２023-01-01'].map(isRealDate)).toEqual(Array(11).fill(false));
+  });
+
+  it('agrees with the regex-and-calendar definition on any text, alone or inside a line', () => {
+    const dateLike = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 33 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    const text = fc.oneof(dateLike, fc.string({ maxLength: 12 }), dateLike.map((t) => t.replace(/\d/, (c) => (c === '0' ? 'O' : c))));
+    fc.assert(
+      fc.property(text, fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), (t, before, after) => {
+        expect(isRealDate(t)).toBe(reference(t));
+        expect(isRealDateAt(before + t + after, before.length, before.length + t.length)).toBe(reference(t));
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
   });
 });
 

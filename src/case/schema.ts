@@ -121,14 +121,36 @@ export class ListItems {
 
 /** True when `y-m-d` names a real calendar day. */
 export function isRealDate(text: string): boolean {
-  const m = DATE_TEXT.exec(text);
-  if (m === null) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
-  return d <= days;
+  return isRealDateAt(text, 0, text.length);
+}
+
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when text[a, b) is a real calendar day written YYYY-MM-DD (what
+ * DATE_TEXT matches, and a day the month has). Reads char codes and
+ * allocates nothing: readers call it for every date cell.
+ */
+export function isRealDateAt(text: string, a: number, b: number): boolean {
+  if (b - a !== 10 || text.charCodeAt(a + 4) !== 45 || text.charCodeAt(a + 7) !== 45) return false;
+  const y = digitsAt(text, a, 4);
+  const m = digitsAt(text, a + 5, 2);
+  const d = digitsAt(text, a + 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
+}
+
+/** The n decimal digits of text from `from` as a number, or −1 when one is not a digit. */
+function digitsAt(text: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
 }
 
 // Every field is `.optional()` before its transform: a missing key means "not given"
