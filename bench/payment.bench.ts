@@ -67,7 +67,7 @@ function drg(args: string[]): Run {
 }
 
 /** A weight table and a policy matched to the synthetic history. */
-function paymentInputs(file: string, n: number): { weights: string; policy: string } {
+function paymentInputs(file: string): { weights: string; policy: string } {
   // Named after the synthetic file (the generator's version included): weights of another history would be stale.
   const stem = basename(file, '.csv').replace(/^synth-/, '');
   const weights = join(data, `weights-${stem}.csv`);
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const workerCounts = values.workers.split(',').map(Number);
   for (const n of sizes) {
     const file = synth(n);
-    const { weights, policy } = paymentInputs(file, n);
+    const { weights, policy } = paymentInputs(file);
     if (values.kernel) {
       await kernel(file, weights, policy);
       jobs(file, weights, policy);

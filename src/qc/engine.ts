@@ -343,22 +343,19 @@ export class Checker {
   private run(unreadable: readonly string[] | null): readonly Finding[] {
     const v = this.loader;
     this.out = null;
-    if (unreadable === null) {
-      this.screened(v, this, this.report);
-      this.current = null;
-      const found = this.out;
-      this.out = null;
-      return found ?? NO_FINDINGS;
-    }
-    const prefix = this.config.params.cost_column_prefix;
-    const given = v.given;
-    const missing = ~given;
-    for (const e of this.enabled) {
-      // Most cases have none of the facts most rules look for: skip the call (a few or-ed words per case).
-      if (e.screened && ((v.dxAny & e.needDx) | (v.pxAny & e.needPx) | (given & e.needGiven) | (missing & e.needMissing)) === 0) continue;
-      if (e.rule.fields.some((f) => unreadable.some((u) => u === f || (f === 'cost_items' && u.startsWith(prefix))))) continue;
-      this.current = e;
-      e.check(v, this.report);
+    if (unreadable === null) this.screened(v, this, this.report);
+    else {
+      // The rule loop (the compiled function's reference), which also skips rules that read an unreadable field.
+      const prefix = this.config.params.cost_column_prefix;
+      const given = v.given;
+      const missing = ~given;
+      for (const e of this.enabled) {
+        // Most cases have none of the facts most rules look for: skip the call (a few or-ed words per case).
+        if (e.screened && ((v.dxAny & e.needDx) | (v.pxAny & e.needPx) | (given & e.needGiven) | (missing & e.needMissing)) === 0) continue;
+        if (e.rule.fields.some((f) => unreadable.some((u) => u === f || (f === 'cost_items' && u.startsWith(prefix))))) continue;
+        this.current = e;
+        e.check(v, this.report);
+      }
     }
     this.current = null;
     const out = this.out;

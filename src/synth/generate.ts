@@ -48,6 +48,9 @@ const DX_TIED = FACT.male_dx | FACT.female_dx | FACT.perinatal_dx | FACT.obstetr
 const PX_TIED = FACT.male_px | FACT.female_px | FACT.gray_px;
 /** Redraws of a rule's draft while the checker finds an error in it. */
 const QC_REDRAWS = 5;
+/** The discharge day a draft is checked with (its admission day is LOS days before). */
+const CHECK_DISCHARGE = Date.UTC(2024, 5, 30);
+const CHECK_DISCHARGE_DATE = '2024-06-30';
 
 export interface SynthOptions {
   readonly n: number;
@@ -351,7 +354,6 @@ export class SynthGenerator {
 
   /** True when the default checks find no error in the draft (as written out: an id, a cost and dates that agree with its LOS). */
   private clean(d: Draft): boolean {
-    const out = Date.UTC(2024, 5, 30);
     const g = toInput(d);
     const input: QcInput = {
       ...g,
@@ -361,8 +363,8 @@ export class SynthGenerator {
       total_cost: 1_000_000 as Fen,
       hospital_id: 'H001',
       hospital_level: 2,
-      admit_date: new Date(out - d.los! * 86_400_000).toISOString().slice(0, 10),
-      discharge_date: new Date(out).toISOString().slice(0, 10),
+      admit_date: new Date(CHECK_DISCHARGE - d.los! * 86_400_000).toISOString().slice(0, 10),
+      discharge_date: CHECK_DISCHARGE_DATE,
     };
     for (const f of this.checker.check(input)) if (f.severity === 'error') return false;
     return true;
