@@ -202,20 +202,32 @@ describe('drg price', () => {
         rows.push(`${ids[n % ids.length]}${n},1,30,K35.800x001,47.0100,${cost},${hid},${1 + (n % 3)},${date === '' ? '' : '2024-02-20'},${date},${1 + (n % 70)}`);
         n++;
       }
+    // Plain rows with LOS of three digits (and the largest the usual-row writer writes as digits, and one past it).
+    for (const los of [100, 150, 999, 1000]) rows.push(`P${n++},1,30,K35.800x001,47.0100,24000.01,H1,2,2024-01-01,2024-03-01,${los}`);
     const text = `${head}\n${rows.join('\n')}\n`;
-    const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: join(EX, 'weights.csv'), policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
     const s = scheme('chs-drg-1.1');
-    const fast = new PriceJob(spec, { scheme: s });
-    const slow = new PriceJob(spec, { scheme: s, fused: false });
-    const splitter = new RecordSplitter<string>(4096, 500, true);
-    const batches = [...splitter.push(text), ...splitter.end()].slice(1);
-    let out = '';
-    for (const b of batches) {
-      const f = Buffer.from(fast.run(b).out);
-      expect(f).toEqual(Buffer.from(slow.run(b).out));
-      out += f.toString('utf8');
-    }
-    const got = csv(`${fast.head()}${out}`);
+    // Under the example policy long stays (over 60 days) are an outlier class of their own; without that rule,
+    // a normal case with a LOS of three digits is written by the usual-row writer too.
+    const rate = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')) as { outliers: Record<string, unknown>; pay: Record<string, unknown> };
+    delete rate.outliers['long_stay'];
+    delete rate.pay['long_stay'];
+    const noLongStay = file('policy-no-long-stay.json', JSON.stringify(rate));
+    const priced = (policy: string): string => {
+      const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: join(EX, 'weights.csv'), policy, trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+      const fast = new PriceJob(spec, { scheme: s });
+      const slow = new PriceJob(spec, { scheme: s, fused: false });
+      const splitter = new RecordSplitter<string>(4096, 500, true);
+      let out = fast.head();
+      for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) {
+        const f = Buffer.from(fast.run(b).out);
+        expect(f).toEqual(Buffer.from(slow.run(b).out));
+        out += f.toString('utf8');
+      }
+      return out;
+    };
+    const plain = csv(priced(noLongStay));
+    expect(plain.filter((r) => r['outlier_class'] === 'normal' && r['id']!.startsWith('P')).map((r) => r['los'])).toEqual(['100', '150', '999', '1000']);
+    const got = csv(priced(join(EX, 'policy-rate.json')));
     expect(got.length).toBe(rows.length);
     // Costs as formatYuan writes them, trimmed hospital ids, and every class met.
     expect(new Set(got.map((r) => r['total_cost']))).toEqual(new Set(['8000.00', '8000.50', '-8000.50', '0.00', '0.50', '7.00', '24000.01', '2400.99', '100000000.00', '', '3200.00', '3199.99']));

@@ -24,6 +24,28 @@ export class ByteWriter {
     return this.n;
   }
 
+  /**
+   * Room for `extra` more bytes, and the buffer to write them in from
+   * {@link length} on; {@link advance} then commits them. For a row writer
+   * that fills its bytes in one loop instead of a call per cell. The buffer is
+   * valid until the next call that writes.
+   */
+  reserve(extra: number): Uint8Array {
+    this.room(extra);
+    return this.buf;
+  }
+
+  /** Commit the bytes written into the {@link reserve}d buffer up to position `to`. */
+  advance(to: number): void {
+    if (to < this.n || to > this.buf.length) throw new RangeError(`ByteWriter.advance: ${to} is outside ${this.n}…${this.buf.length}`);
+    this.n = to;
+  }
+
+  /** The bytes written so far, in place (valid until the next write): for copying runs out of a writer of made cells. */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
   private room(extra: number): void {
     if (this.n + extra <= this.buf.length) return;
     let cap = this.buf.length * 2;

@@ -312,6 +312,14 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const w = this.bytes;
     const pts = this.points;
     const t = r?.terms ?? null;
+    // The usual row (a clean line, a normal case paid the standard, nothing else to say) in one loop.
+    if (
+      t !== null && f.idA >= 0 && f.drgIndex >= 0 && r!.mode === 'standard' && r!.class === 'normal' &&
+      shareText === '' && !f.review && notes.length === 0 && !this.spec.trace && r!.patientShare === null && r!.fallback === null &&
+      this.writeUsual(f, g, t)
+    ) {
+      return;
+    }
     if (f.idA < 0 || !w.plain(f.line, f.idA, f.idB)) w.field(f.id);
     w.byte(44);
     if (f.drgIndex >= 0) {
@@ -363,6 +371,65 @@ export class PriceJob implements BatchJob<MissingWeights> {
       if (pts) w.byte(44);
     }
     this.tail(f, r, shareText, notes);
+  }
+
+  /**
+   * A usual row straight into the output buffer: the cells the line holds
+   * are copied from it, the made runs from \`made\`, the small numbers as
+   * digits. The same bytes as the cell-by-cell path below; false, with
+   * nothing written, when a cell needs that path (a character to quote or
+   * encode, an amount not written as formatYuan writes it, a large number).
+   */
+  private writeUsual(f: RowFacts, g: GroupResult, t: GroupTerms): boolean {
+    const level = f.hospitalLevel;
+    const los = f.los;
+    if ((level !== null && !smallWhole(level)) || (los !== null && !smallWhole(los)) || f.date === null || f.cost === null) return false;
+    const line = f.line;
+    if (!canonicalYuan(line, f.costA, f.costB)) return false;
+    const h = this.headOf(g, f.drgIndex);
+    const s = this.segments(t);
+    const hs = this.headRange[h]!;
+    const he = this.headRange[h + 1]!;
+    const ts = this.termsRange[s]!;
+    const te = this.termsRange[s + 2]!;
+    const tail = this.emptyTail;
+    const hasHid = f.hospitalId !== null;
+    const w = this.bytes;
+    // Cells, 5 commas, two numbers of up to 3 digits, and the runs.
+    const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + tail.length + 11);
+    const src = this.made.bytes;
+    let n = w.length;
+    for (let i = f.idA; i < f.idB; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
+      buf[n++] = c;
+    }
+    buf[n++] = 44;
+    for (let i = hs; i < he; i++) buf[n++] = src[i]!;
+    if (hasHid) {
+      for (let i = f.hidA; i < f.hidB; i++) {
+        const c = line.charCodeAt(i);
+        if (c < 32 || c > 126 || c === 44 || c === 34) return false;
+        buf[n++] = c;
+      }
+    }
+    buf[n++] = 44;
+    if (level !== null) n = smallDigits(buf, n, level);
+    buf[n++] = 44;
+    for (let i = f.dateA; i < f.dateB; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
+      buf[n++] = c;
+    }
+    buf[n++] = 44;
+    if (los !== null) n = smallDigits(buf, n, los);
+    buf[n++] = 44;
+    for (let i = f.costA; i < f.costB; i++) buf[n++] = line.charCodeAt(i);
+    buf[n++] = 44;
+    for (let i = ts; i < te; i++) buf[n++] = src[i]!;
+    for (let i = 0; i < tail.length; i++) buf[n++] = tail[i]!;
+    w.advance(n);
+    return true;
   }
 
   /** The columns from patient_share on, and the line end. */
@@ -452,6 +519,19 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
     if ((c < 48 || c > 57) && i !== b - 3) return false;
   }
   return true;
+}
+
+/** A whole number from 0 to 999 (written by {@link smallDigits}). */
+function smallWhole(v: number): boolean {
+  return v >= 0 && v <= 999 && Number.isInteger(v);
+}
+
+/** The digits of a whole number from 0 to 999 into buf at n; the position after them. */
+function smallDigits(buf: Uint8Array, n: number, v: number): number {
+  if (v >= 100) buf[n++] = 48 + ((v / 100) | 0);
+  if (v >= 10) buf[n++] = 48 + (((v / 10) | 0) % 10);
+  buf[n++] = 48 + (v % 10);
+  return n;
 }
 
 /** The cells `status,drg,drg_name,` of a priced row. */
