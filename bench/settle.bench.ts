@@ -11,7 +11,7 @@
  * and the ledger with one transaction per bill.
  *
  *   npm run bench:settle
- *   node dist/bench/settle.bench.js --bills 200000 --commit 10000,50000 --durability full,normal
+ *   node dist/bench/settle.bench.js --bills 200000 --commit 10000,50000,100000 --durability full,normal
  *
  * The machine is shared: the load average is printed before and after.
  */
@@ -38,7 +38,7 @@ const { values } = parseArgs({
   options: {
     bills: { type: 'string', default: '1000000' },
     persons: { type: 'string' },
-    commit: { type: 'string', default: '10000,50000' },
+    commit: { type: 'string', default: '10000,50000,100000' },
     durability: { type: 'string', default: 'full,normal' },
     dir: { type: 'string', default: join(tmpdir(), 'drg-settle-bench') },
     'no-kernels': { type: 'boolean' },

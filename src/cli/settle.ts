@@ -37,7 +37,7 @@ Options:
   --trace               add each bill's calculation steps
   --rejects <file>      write rejected bills (line, reason, message, raw row)
                         here instead of as rejected rows in the output
-  --commit-every <n>    bills per ledger transaction (default 20000; 1 = one
+  --commit-every <n>    bills per ledger transaction (default 50000; 1 = one
                         transaction per bill)
   --durability <d>      full (default: each commit reaches the disk before the
                         next batch) or normal (survives a crash of this process,
@@ -70,7 +70,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const ledgerPath = required(values.ledger, '--ledger');
   const format = oneOf<SettleFormat>(values.format, '--format', ['csv', 'jsonl'], 'csv');
   const durability = oneOf<Durability>(values.durability, '--durability', ['full', 'normal'], 'full');
-  const commitEvery = parseCount(values['commit-every'], '--commit-every', 20_000);
+  // Each commit rewrites every person-year page the batch touched; over a region's people a batch touches most of
+  // them, so larger batches write less per bill (1M bills over 600,000 people: 10,000 → 50,000 took 0.78–0.86 ×
+  // the time). A crash loses at most the open batch, which a rerun settles (the committed ones are replayed).
+  const commitEvery = parseCount(values['commit-every'], '--commit-every', 50_000);
   const quiet = values.quiet === true;
   const started = performance.now();
 
