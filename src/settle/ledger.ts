@@ -134,38 +134,7 @@ interface BillRow {
  * order, money in fen, lists joined by |), as an integer.
  */
 export function billFingerprint(bill: Bill): number {
-  // The fields are hashed as they come, without building the text: this runs for every bill, and the
-  // concatenated text was most of its cost. Two 32-bit lanes (no BigInt, several times slower) kept as
-  // a safe integer (no hex text, which costs more than the hash); the lanes are locals and the step is
-  // written out where it is used, which measured faster than a helper updating shared state.
-  // billFingerprintText (tests) is the definition this must equal.
-  let a = 0x811c9dc5 | 0;
-  let b = 0x050c5d1f | 0;
-  for (const f of FINGERPRINT_FIELDS) {
-    const v = bill[f];
-    let text: string | null = null;
-    let n = 0;
-    if (typeof v === 'string') text = v;
-    else if (typeof v === 'number' && Number.isSafeInteger(v)) n = integerUnits(v);
-    else if (Array.isArray(v)) text = v.length === 1 ? v[0]! : v.join('|');
-    else if (v !== null) text = String(v);
-    if (text !== null) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        a = Math.imul(a ^ c, 16777619);
-        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const c = units[i]!;
-        a = Math.imul(a ^ c, 16777619);
-        b = Math.imul(b ^ c ^ (a >>> 11), 16777619);
-      }
-    }
-    a = Math.imul(a ^ 0x1f, 16777619);
-    b = Math.imul(b ^ 0x1f ^ (a >>> 11), 16777619);
-  }
-  return (a >>> 0) * 2097152 + (b >>> 11);
+  return fingerprintFields(bill, units, integerUnits);
 }
 
 /** The text billFingerprint hashes: each field as text (lists joined by |, null empty), each followed by U+001F. */
@@ -200,6 +169,36 @@ function integerUnits(v: number): number {
 }
 
 const FINGERPRINT_FIELDS = BILL_FIELDS.filter((f): f is Exclude<BillField, 'action'> => f !== 'action');
+
+/**
+ * The body of billFingerprint, compiled once for FINGERPRINT_FIELDS (as Ajv compiles a schema): one block per
+ * field that reads it by name. A loop over the field names reads each with a keyed load, which V8 handles as
+ * megamorphic (twenty different names at one site); these are monomorphic loads. Each block does what the loop
+ * did: a string as its characters, a safe integer as the digits of String(v) (no string made), a list joined by
+ * |, anything else but null as String(v); then the field separator. The two 32-bit lanes stay locals (no BigInt,
+ * several times slower; no helper updating shared state, which measured slower). billFingerprintText (tests) is
+ * the definition this must equal.
+ */
+const fingerprintFields = compileFingerprint();
+
+function compileFingerprint(): (bill: Bill, units: Uint16Array, integerUnits: (v: number) => number) => number {
+  const step = (c: string) => `a = Math.imul(a ^ ${c}, 16777619); b = Math.imul(b ^ ${c} ^ (a >>> 11), 16777619);`;
+  let body = 'let a = 0x811c9dc5 | 0, b = 0x050c5d1f | 0, v, text, n, c, i;\n';
+  for (const f of FINGERPRINT_FIELDS) {
+    if (!/^[a-z_]+$/.test(f)) throw new Error(`bill field ${f} cannot be compiled into the fingerprint`);
+    body += `v = bill.${f}; text = null; n = 0;
+if (typeof v === 'string') text = v;
+else if (typeof v === 'number' && Number.isSafeInteger(v)) n = integerUnits(v);
+else if (Array.isArray(v)) text = v.length === 1 ? v[0] : v.join('|');
+else if (v !== null) text = String(v);
+if (text !== null) { for (i = 0; i < text.length; i++) { c = text.charCodeAt(i); ${step('c')} } }
+else { for (i = 0; i < n; i++) { c = units[i]; ${step('c')} } }
+${step('0x1f')}
+`;
+  }
+  body += 'return (a >>> 0) * 2097152 + (b >>> 11);';
+  return new Function('bill', 'units', 'integerUnits', body) as (bill: Bill, units: Uint16Array, integerUnits: (v: number) => number) => number;
+}
 
 export class Ledger {
   readonly path: string;
