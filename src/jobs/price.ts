@@ -395,32 +395,18 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const tail = this.emptyTail;
     const hasHid = f.hospitalId !== null;
     const w = this.bytes;
-    // Cells, 5 commas, two numbers of up to 3 digits, and the runs.
-    const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + tail.length + 11);
+    // The cells, the runs, 6 commas and two numbers of up to 3 digits.
+    const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + tail.length + 12);
     const src = this.made.bytes;
     let n = w.length;
-    for (let i = f.idA; i < f.idB; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
-      buf[n++] = c;
-    }
+    if ((n = plainInto(buf, n, line, f.idA, f.idB)) < 0) return false;
     buf[n++] = 44;
     for (let i = hs; i < he; i++) buf[n++] = src[i]!;
-    if (hasHid) {
-      for (let i = f.hidA; i < f.hidB; i++) {
-        const c = line.charCodeAt(i);
-        if (c < 32 || c > 126 || c === 44 || c === 34) return false;
-        buf[n++] = c;
-      }
-    }
+    if (hasHid && (n = plainInto(buf, n, line, f.hidA, f.hidB)) < 0) return false;
     buf[n++] = 44;
     if (level !== null) n = smallDigits(buf, n, level);
     buf[n++] = 44;
-    for (let i = f.dateA; i < f.dateB; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
-      buf[n++] = c;
-    }
+    if ((n = plainInto(buf, n, line, f.dateA, f.dateB)) < 0) return false;
     buf[n++] = 44;
     if (los !== null) n = smallDigits(buf, n, los);
     buf[n++] = 44;
@@ -519,6 +505,20 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
     if ((c < 48 || c > 57) && i !== b - 3) return false;
   }
   return true;
+}
+
+/**
+ * s[a, b) into buf at n when every char is printable ASCII other than a comma
+ * or quote (as ByteWriter.plain): the position after it, or −1 (the bytes
+ * written then mean nothing).
+ */
+function plainInto(buf: Uint8Array, n: number, s: string, a: number, b: number): number {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 44 || c === 34) return -1;
+    buf[n++] = c;
+  }
+  return n;
 }
 
 /** A whole number from 0 to 999 (written by {@link smallDigits}). */
