@@ -83,6 +83,29 @@ describe('ByteWriter.plain', () => {
   });
 });
 
+describe('ByteWriter.reserve and advance', () => {
+  it('commits bytes written into the reserved buffer, after what was written before, growing it as needed', () => {
+    const w = new ByteWriter(4);
+    w.ascii('ab');
+    const buf = w.reserve(10);
+    expect(buf.length).toBeGreaterThanOrEqual(12);
+    let n = w.length;
+    for (const c of 'cdefghijkl') buf[n++] = c.charCodeAt(0);
+    w.advance(n);
+    w.byte(10);
+    expect(Buffer.from(w.take()).toString('latin1')).toBe('abcdefghijkl\n');
+  });
+  it('refuses a position before what is written or past the buffer (a row written beyond its reservation)', () => {
+    const w = new ByteWriter(8);
+    w.ascii('abc');
+    const buf = w.reserve(2);
+    expect(() => w.advance(2)).toThrow(RangeError);
+    expect(() => w.advance(buf.length + 1)).toThrow(RangeError);
+    w.advance(3);
+    expect(w.length).toBe(3);
+  });
+});
+
 describe('ByteWriter.field', () => {
   it('writes any text as csvField does, UTF-8 encoded (short plain ASCII takes a copying shortcut)', () => {
     const cells = ['C000000001', '', 'a,b', 'say "hi"', 'line\nbreak', 'cr\r', '阑尾炎', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(63)},`, `${'w'.repeat(40)}病`, 'é'];
