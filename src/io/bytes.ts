@@ -147,16 +147,12 @@ export class ByteWriter {
    */
   plain(s: string, a: number, b: number): boolean {
     this.room(b - a);
-    const buf = this.buf;
-    let n = this.n;
-    for (let i = a; i < b; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 32 || c > 126 || c === 44 || c === 34) return false;
-      buf[n++] = c;
-    }
+    const n = plainInto(this.buf, this.n, s, a, b);
+    if (n < 0) return false;
     this.n = n;
     return true;
   }
+
 
   /**
    * An amount in fen as yuan with exactly two decimals — the bytes of
@@ -208,17 +204,10 @@ export class ByteWriter {
 
   /** A whole non-negative number's decimal digits. */
   private digits(v: number): void {
-    let count = 1;
-    for (let x = v; x >= 10; x = (x - (x % 10)) / 10) count++;
-    this.room(count);
-    const buf = this.buf;
-    let p = (this.n += count);
-    do {
-      const d = v % 10;
-      buf[--p] = 48 + d;
-      v = (v - d) / 10;
-    } while (v > 0);
+    this.room(16); // a safe integer has at most 16 digits
+    this.n = digitsInto(this.buf, this.n, v);
   }
+
 
   /** The bytes written so far (a copy), and start over. */
   take(): Uint8Array {
@@ -226,6 +215,34 @@ export class ByteWriter {
     this.n = 0;
     return out;
   }
+}
+
+/**
+ * s[a, b) into buf from n, when every char is printable ASCII other than a
+ * comma or quote (a cell that needs no quoting): the position after it.
+ * Otherwise −1, and the bytes written mean nothing. The rule of
+ * {@link ByteWriter.plain}, for writers that fill a reserved buffer.
+ */
+export function plainInto(buf: Uint8Array, n: number, s: string, a: number, b: number): number {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 44 || c === 34) return -1;
+    buf[n++] = c;
+  }
+  return n;
+}
+
+/** The decimal digits of a whole non-negative number into buf from n (room is the caller's): the position after them. */
+export function digitsInto(buf: Uint8Array, n: number, v: number): number {
+  let count = 1;
+  for (let x = v; x >= 10; x = (x - (x % 10)) / 10) count++;
+  let p = n + count;
+  do {
+    const d = v % 10;
+    buf[--p] = 48 + d;
+    v = (v - d) / 10;
+  } while (v > 0);
+  return n + count;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
 import type { Case, CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
-import { ByteWriter } from '../io/bytes.js';
+import { ByteWriter, digitsInto, plainInto } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
@@ -404,11 +404,11 @@ export class PriceJob implements BatchJob<MissingWeights> {
     for (let i = hs; i < he; i++) buf[n++] = src[i]!;
     if (hasHid && (n = plainInto(buf, n, line, f.hidA, f.hidB)) < 0) return false;
     buf[n++] = 44;
-    if (level !== null) n = smallDigits(buf, n, level);
+    if (level !== null) n = digitsInto(buf, n, level);
     buf[n++] = 44;
     if ((n = plainInto(buf, n, line, f.dateA, f.dateB)) < 0) return false;
     buf[n++] = 44;
-    if (los !== null) n = smallDigits(buf, n, los);
+    if (los !== null) n = digitsInto(buf, n, los);
     buf[n++] = 44;
     for (let i = f.costA; i < f.costB; i++) buf[n++] = line.charCodeAt(i);
     buf[n++] = 44;
@@ -507,31 +507,9 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/**
- * s[a, b) into buf at n when every char is printable ASCII other than a comma
- * or quote (as ByteWriter.plain): the position after it, or −1 (the bytes
- * written then mean nothing).
- */
-function plainInto(buf: Uint8Array, n: number, s: string, a: number, b: number): number {
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c > 126 || c === 44 || c === 34) return -1;
-    buf[n++] = c;
-  }
-  return n;
-}
-
-/** A whole number from 0 to 999 (written by {@link smallDigits}). */
+/** A whole number from 0 to 999: at most three digits, as the usual row's reservation counts them. */
 function smallWhole(v: number): boolean {
   return v >= 0 && v <= 999 && Number.isInteger(v);
-}
-
-/** The digits of a whole number from 0 to 999 into buf at n; the position after them. */
-function smallDigits(buf: Uint8Array, n: number, v: number): number {
-  if (v >= 100) buf[n++] = 48 + ((v / 100) | 0);
-  if (v >= 10) buf[n++] = 48 + (((v / 10) | 0) % 10);
-  buf[n++] = 48 + (v % 10);
-  return n;
 }
 
 /** The cells `status,drg,drg_name,` of a priced row. */
