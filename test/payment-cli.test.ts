@@ -11,6 +11,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
 import { PriceJob, type PriceJobSpec } from '../src/jobs/price.js';
+import type { Fen } from '../src/money.js';
+import { loadPolicy } from '../src/payment/policy.js';
+import { Pricer } from '../src/payment/price.js';
+import { loadWeightTable } from '../weights/table.js';
 import { csvRows, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
 
 const EX = join(ROOT, 'examples/payment');
@@ -150,14 +154,65 @@ describe('drg price', () => {
   it('the fused reader and the generic path write the same bytes', () => {
     const text = readFileSync(history, 'utf8').split('\n').filter((l) => !l.includes('"')).slice(0, 6001).join('\n');
     const header = parseHeader(text.slice(0, text.indexOf('\n') + 1));
-    const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: table, policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header, newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+    // With hospital coefficients (the fused path then cuts each hospital id out of its line) and without.
+    const rate = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')) as { coefficients: Record<string, unknown> };
+    delete rate.coefficients['by_hospital'];
+    for (const policy of [join(EX, 'policy-rate.json'), file('policy-no-hospital.json', JSON.stringify(rate))]) {
+      const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: table, policy, trace: false, rejects: false, header, newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+      const s = scheme('chs-drg-1.1');
+      const fast = new PriceJob(spec, { scheme: s });
+      const slow = new PriceJob(spec, { scheme: s, fused: false });
+      const splitter = new RecordSplitter<string>(64 * 1024, 500, true);
+      const batches = [...splitter.push(text), ...splitter.end()].slice(1);
+      expect(batches.length).toBeGreaterThan(5);
+      for (const b of batches) {
+        const [f, g] = [fast.run(b), slow.run(b)];
+        expect(Buffer.from(f.out)).toEqual(Buffer.from(g.out));
+        expect(f.counts).toEqual(g.counts);
+      }
+    }
+  });
+
+  it('a slot\'s usual case is what price returns inside its window, and never outside it', () => {
     const s = scheme('chs-drg-1.1');
-    const fast = new PriceJob(spec, { scheme: s });
-    const slow = new PriceJob(spec, { scheme: s, fused: false });
-    const splitter = new RecordSplitter<string>(64 * 1024, 500, true);
-    const batches = [...splitter.push(text), ...splitter.end()].slice(1);
-    expect(batches.length).toBeGreaterThan(5);
-    for (const b of batches) expect(Buffer.from(fast.run(b).out)).toEqual(Buffer.from(slow.run(b).out));
+    const p = new Pricer(loadPolicy(join(EX, 'policy-rate.json')), loadWeightTable(table, { scheme: s }), s);
+    expect(p.slotOf(-1, null, 2)).toBe(-1);
+    expect(p.slotOf(s.drgs.size, null, 2)).toBe(-1);
+    let inside = 0;
+    let outside = 0;
+    const slots = new Set<number>();
+    for (const d of s.drgs.values())
+      for (const hospitalLevel of [null, 1, 3, 7, 2.5])
+        for (const hospitalId of [null, 'H1', 'H007']) {
+          const slot = p.slotOf(d.index, hospitalId, hospitalLevel);
+          expect(slot).toBeGreaterThanOrEqual(0);
+          expect(slot).toBeLessThan(p.slotCount);
+          slots.add(slot);
+          const u = p.usualAt(slot);
+          const at = (cost: number, los: number | null) => p.price({ status: 'grouped', drg: d.drg, drgIndex: d.index, cost: cost as Fen, los, hospitalId, hospitalLevel });
+          if (u === null) {
+            // No shared result: no weight, or every case is classified.
+            expect(at(1_000_000, 5).class).not.toBe('normal');
+            continue;
+          }
+          expect(u.result.class).toBe('normal');
+          const costs = [u.costMin - 1, u.costMin, Math.round((u.costMin + u.costMax) / 2), u.costMax, u.costMax + 1];
+          for (const cost of costs)
+            for (const los of [null, 1, u.losMax, u.losMax + 1]) {
+              const inWindow = cost >= u.costMin && cost <= u.costMax && !(los !== null && los > u.losMax);
+              if (inWindow) inside++;
+              else outside++;
+              expect(at(cost, los) === u.result).toBe(inWindow);
+            }
+        }
+    // Levels outside 1–9 or not whole are priced as no level; H007 has a coefficient of its own.
+    const d = s.drgs.values().next().value!;
+    expect(p.slotOf(d.index, null, 7)).not.toBe(p.slotOf(d.index, null, 3));
+    expect(p.slotOf(d.index, null, 2.5)).toBe(p.slotOf(d.index, null, null));
+    expect(p.slotOf(d.index, 'H007', 3)).not.toBe(p.slotOf(d.index, 'H1', 3));
+    expect(inside).toBeGreaterThan(1000);
+    expect(outside).toBeGreaterThan(1000);
+    expect(slots.size).toBeGreaterThan(2000);
   });
 
   it('copies the cells kept per DRG and per terms to the rows they belong to', () => {

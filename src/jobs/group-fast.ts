@@ -223,8 +223,12 @@ export class FusedReader {
 
   /** Where cell `pos` ends once trailing white space is dropped: text[trimStart(pos), trimEnd(pos)) is the trimmed cell. */
   trimEnd(pos: number): number {
+    return this.trimEndFrom(pos, this.trimStart(pos));
+  }
+
+  /** {@link trimEnd} when its trimStart `a` is known. */
+  trimEndFrom(pos: number, a: number): number {
     const text = this.lineText;
-    const a = this.trimStart(pos);
     let b = this.end[pos]!;
     while (b > a && isTrimSpace(text.charCodeAt(b - 1))) b--;
     return b;

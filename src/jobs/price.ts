@@ -117,10 +117,22 @@ export class PriceJob implements BatchJob<MissingWeights> {
   private headRange: Int32Array = new Int32Array(0);
   private readonly headStatus: string[] = [];
   private readonly headName: string[] = [];
-  /** Per terms id: start of its run in `made`, end of the terms cells, end of the normal-case cells after them (0: not made yet). */
+  /** Per terms id: start of its run in `made`, end of the terms cells, end of the normal-case cells after them, end of the empty tail after those (0: not made yet). */
   private termsRange: Int32Array = new Int32Array(0);
   /** The columns from patient_share on when all are empty, with the line end. */
   private readonly emptyTail: Uint8Array;
+  /**
+   * The usual row by the pricer's entry slot (Pricer.slotOf), 8 numbers per
+   * slot, one cache line: the window of costs and LOS in which its cases are
+   * paid the standard (costMin, costMax, losMax), that payment, where its runs
+   * lie in `made` — `status,drg,drg_name,` from the first to the second, the
+   * cells from rw to the line end from the second to the third — and a state
+   * (0: not made yet, 1: made, 2: the slot has no usual row). A usual row
+   * reads one slot and one run of `made`, and makes no result.
+   */
+  private readonly usual: Float64Array;
+  /** The DRG names of the scheme by DRG index: a usual row's head is made for its DRG's own name. */
+  private readonly drgNames: string[] = [];
   private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
   /** Text of small whole numbers (LOS, levels), made once. */
   private readonly numbers: string[] = [];
@@ -141,6 +153,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
     this.reviewAt = pos(spec.reviewColumn);
     const first = (f: CaseField): number => this.decoder.positionsOf(f)[0] ?? -1;
     this.at = { id: first('id'), cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
+    this.usual = new Float64Array(8 * this.pricer.slotCount);
+    for (const d of this.scheme.drgs.values()) this.drgNames[d.index] = d.name;
     this.emptyTail = ASCII.encode(`${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`);
   }
 
@@ -163,22 +177,51 @@ export class PriceJob implements BatchJob<MissingWeights> {
   }
 
   /**
-   * Where a terms' run lies in `made`: index 3·id of termsRange. The run is
+   * Where a terms' run lies in `made`: index 4·id of termsRange. The run is
    * `rw,coefficient,standard,[standard_points,]` and then, for a normal case
-   * paid the standard, its class, mode and payment.
+   * paid the standard, its class, mode and payment, and the empty columns
+   * after them with the line end.
    */
   private segments(t: GroupTerms): number {
-    const at = 3 * t.id;
-    if (at + 3 > this.termsRange.length) this.termsRange = grown(this.termsRange, at + 3);
-    if (this.termsRange[at + 2] === 0) {
+    const at = 4 * t.id;
+    if (at + 4 > this.termsRange.length) this.termsRange = grown(this.termsRange, at + 4);
+    if (this.termsRange[at + 3] === 0) {
       const m = this.made;
       this.termsRange[at] = m.length;
       m.ascii(`${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`);
       this.termsRange[at + 1] = m.length;
       m.ascii(`normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`);
       this.termsRange[at + 2] = m.length;
+      m.raw(this.emptyTail);
+      this.termsRange[at + 3] = m.length;
     }
     return at;
+  }
+
+  /** Fill the usual row of a slot (state 1), or mark it as having none (state 2). `g` is a grouped result of the slot's DRG with its own name. */
+  private makeUsual(slot: number, g: GroupResult): void {
+    const u = this.usual;
+    const k = 8 * slot;
+    const c = this.pricer.usualAt(slot);
+    const r = c?.result;
+    const t = r?.terms ?? null;
+    if (c === null || t === null || !r!.priced || r!.class !== 'normal' || r!.mode !== 'standard' || r!.patientShare !== null || r!.fallback !== null || r!.review || r!.notes.length > 0) {
+      u[k + 7] = 2;
+      return;
+    }
+    const m = this.made;
+    u[k] = c.costMin;
+    u[k + 1] = c.costMax;
+    u[k + 2] = c.losMax;
+    u[k + 3] = r!.payment!;
+    u[k + 4] = m.length;
+    writeHead(m, g);
+    u[k + 5] = m.length;
+    m.ascii(`${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`);
+    m.ascii(`normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`);
+    m.raw(this.emptyTail);
+    u[k + 6] = m.length;
+    u[k + 7] = 1;
   }
 
   private number(n: number): string {
@@ -227,6 +270,9 @@ export class PriceJob implements BatchJob<MissingWeights> {
       },
     };
     const fused = this.fused;
+    const pricer = this.pricer;
+    const byHospital = pricer.byHospital;
+    const usualOk = !spec.trace;
     if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
       const v = fused.values;
@@ -248,8 +294,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
           // The fused reader has checked the amount's form: a char loop reads it.
           facts.cost = checkedFen(text, ca, cb);
           const a = at.hid >= 0 ? fused.trimStart(at.hid) : 0;
-          const b = at.hid >= 0 ? fused.trimEnd(at.hid) : 0;
-          facts.hospitalId = a === b ? null : text.slice(a, b);
+          const b = at.hid >= 0 ? fused.trimEndFrom(at.hid, a) : 0;
           facts.hidA = a;
           facts.hidB = b;
           facts.dateA = at.date >= 0 ? fused.cellStart(at.date) : 0;
@@ -260,8 +305,29 @@ export class PriceJob implements BatchJob<MissingWeights> {
           facts.patientShare = null;
           facts.review = false;
           facts.id = id;
-          facts.drgIndex = this.scheme.ctx.drgIndex;
-          emit(line, facts, g, this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '', this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '');
+          const drgIndex = (facts.drgIndex = this.scheme.ctx.drgIndex);
+          const share = this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '';
+          const review = this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '';
+          // The hospital id is cut out of the line only when something reads it: a coefficient by hospital, or the general path.
+          const hid = byHospital && a !== b ? text.slice(a, b) : null;
+          // The usual row (grouped, inside its entry's window, nothing of its own): written from its slot, no result read.
+          const cost = facts.cost;
+          if (usualOk && share === '' && review === '' && g.status === 'grouped' && cost !== null && drgIndex >= 0 && g.drgName === this.drgNames[drgIndex]) {
+            const slot = pricer.slotOf(drgIndex, hid, facts.hospitalLevel);
+            if (slot >= 0) {
+              const u = this.usual;
+              const k = 8 * slot;
+              if (u[k + 7] === 0) this.makeUsual(slot, g);
+              if (u[k + 7] === 1 && cost >= u[k]! && cost <= u[k + 1]! && !((facts.los ?? NaN) > u[k + 2]!) && this.writeUsual(facts, u[k + 4]!, u[k + 5]!, u[k + 5]!, u[k + 6]!)) {
+                counts['read']!++;
+                tally[NORMAL]!++;
+                tally[T.Payment]! += u[k + 3]!;
+                return;
+              }
+            }
+          }
+          facts.hospitalId = a === b ? null : (hid ?? text.slice(a, b));
+          emit(line, facts, g, share, review);
         },
         slow: genericLine(generic, width, spec.newline),
       });
@@ -313,12 +379,11 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const pts = this.points;
     const t = r?.terms ?? null;
     // The usual row (a clean line, a normal case paid the standard, nothing else to say) in one loop.
-    if (
-      t !== null && f.idA >= 0 && f.drgIndex >= 0 && r!.mode === 'standard' && r!.class === 'normal' &&
-      shareText === '' && !f.review && notes.length === 0 && !this.spec.trace && r!.patientShare === null && r!.fallback === null &&
-      this.writeUsual(f, g, t)
-    ) {
-      return;
+    if (t !== null && f.idA >= 0 && f.drgIndex >= 0 && r!.mode === 'standard' && r!.class === 'normal' &&
+      shareText === '' && !f.review && notes.length === 0 && !this.spec.trace && r!.patientShare === null && r!.fallback === null) {
+      const h = this.headOf(g, f.drgIndex);
+      const s = this.segments(t);
+      if (this.writeUsual(f, this.headRange[h]!, this.headRange[h + 1]!, this.termsRange[s]!, this.termsRange[s + 3]!)) return;
     }
     if (f.idA < 0 || !w.plain(f.line, f.idA, f.idB)) w.field(f.id);
     w.byte(44);
@@ -375,28 +440,21 @@ export class PriceJob implements BatchJob<MissingWeights> {
 
   /**
    * A usual row straight into the output buffer: the cells the line holds
-   * are copied from it, the made runs from \`made\`, the small numbers as
-   * digits. The same bytes as the cell-by-cell path below; false, with
+   * are copied from it, the made runs from \`made\` ([hs, he) after the id,
+   * [ts, te) after the cost, to the line end), the small numbers as digits. The same bytes as the cell-by-cell path below; false, with
    * nothing written, when a cell needs that path (a character to quote or
    * encode, an amount not written as formatYuan writes it, a large number).
    */
-  private writeUsual(f: RowFacts, g: GroupResult, t: GroupTerms): boolean {
+  private writeUsual(f: RowFacts, hs: number, he: number, ts: number, te: number): boolean {
     const level = f.hospitalLevel;
     const los = f.los;
     if ((level !== null && !smallWhole(level)) || (los !== null && !smallWhole(los)) || f.date === null || f.cost === null) return false;
     const line = f.line;
     if (!canonicalYuan(line, f.costA, f.costB)) return false;
-    const h = this.headOf(g, f.drgIndex);
-    const s = this.segments(t);
-    const hs = this.headRange[h]!;
-    const he = this.headRange[h + 1]!;
-    const ts = this.termsRange[s]!;
-    const te = this.termsRange[s + 2]!;
-    const tail = this.emptyTail;
-    const hasHid = f.hospitalId !== null;
+    const hasHid = f.hidB > f.hidA;
     const w = this.bytes;
     // The cells, the runs, 6 commas and two numbers of up to 3 digits.
-    const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + tail.length + 12);
+    const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + 12);
     const src = this.made.bytes;
     let n = w.length;
     if ((n = plainInto(buf, n, line, f.idA, f.idB)) < 0) return false;
@@ -413,7 +471,6 @@ export class PriceJob implements BatchJob<MissingWeights> {
     for (let i = f.costA; i < f.costB; i++) buf[n++] = line.charCodeAt(i);
     buf[n++] = 44;
     for (let i = ts; i < te; i++) buf[n++] = src[i]!;
-    for (let i = 0; i < tail.length; i++) buf[n++] = tail[i]!;
     w.advance(n);
     return true;
   }
@@ -486,6 +543,8 @@ const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'ho
 });
 
 const NO_NOTES: readonly Note[] = [];
+/** The tally slot of the normal class. */
+const NORMAL = OUTLIER_CLASSES.indexOf('normal');
 
 /** A copy of `a` with room for at least `n` values (the new ones 0). */
 function grown(a: Int32Array, n: number): Int32Array {

@@ -99,6 +99,8 @@ export class Pricer {
   private readonly entries: (TermsEntry | null | undefined)[] = [];
   /** Slots per DRG: hospital levels 0 (none) to 9 × coefficients. */
   private readonly slots: number;
+  /** DRG indexes of the scheme (0 without one). */
+  private readonly schemeDrgs: number;
   /** DRG code of each index. */
   private readonly codeOf: string[] = [];
   /** DRG code → index, for callers that price by code alone (codes met outside the scheme are added). */
@@ -151,6 +153,7 @@ export class Pricer {
     };
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
     this.slots = 10 * this.coefs.length;
+    this.schemeDrgs = scheme?.drgs.size ?? 0;
     if (scheme !== undefined) {
       // Every entry present from the start, so the array stays a plain array of elements (not a dictionary).
       for (let i = 0; i < scheme.drgs.size * this.slots; i++) this.entries.push(undefined);
@@ -212,12 +215,53 @@ export class Pricer {
     const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
     const ci = this.coefIdx(hospitalId, level);
     const at = drgIndex * this.slots + (level ?? 0) * this.coefs.length + ci;
-    let e = this.entries[at];
-    if (e === undefined) {
-      const t = this.compileTerms(this.codeOf[drgIndex]!, level, this.coefs[ci]!);
-      this.entries[at] = e = t === null ? null : this.entryOf(t);
-    }
+    const e = this.entries[at];
+    return e !== undefined ? e : this.entryIn(at);
+  }
+
+  /** Build the entry of a slot: DRG index × slots + level (0: none) × coefficients + coefficient index. */
+  private entryIn(at: number): TermsEntry | null {
+    const drgIndex = Math.floor(at / this.slots);
+    const rest = at - drgIndex * this.slots;
+    const level = Math.floor(rest / this.coefs.length);
+    const ci = rest - level * this.coefs.length;
+    const t = this.compileTerms(this.codeOf[drgIndex]!, level === 0 ? null : level, this.coefs[ci]!);
+    const e = t === null ? null : this.entryOf(t);
+    this.entries[at] = e;
     return e;
+  }
+
+  /**
+   * For bulk writers that keep their own data per entry: the slot of the
+   * entry a grouped case of the scheme's DRG index `drgIndex` is priced
+   * under (see {@link usualAt}), or -1 for an index outside the scheme.
+   */
+  slotOf(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): number {
+    if (!(drgIndex >= 0 && drgIndex < this.schemeDrgs)) return -1;
+    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
+    return drgIndex * this.slots + (level ?? 0) * this.coefs.length + this.coefIdx(hospitalId, level);
+  }
+
+  /** Slots {@link slotOf} can give: 0 to slotCount − 1. */
+  get slotCount(): number {
+    return this.schemeDrgs * this.slots;
+  }
+
+  /**
+   * The usual case of a slot, built on first use: `price` returns `result`
+   * for every case priced under this slot's entry with a cost in
+   * [costMin, costMax] and a LOS not over losMax (or none) that is not
+   * flagged for review and has no patient share, without a trace. Null when
+   * the entry has no such shared result (every case is classified).
+   */
+  usualAt(slot: number): UsualCase | null {
+    const e = this.entries[slot] !== undefined ? this.entries[slot] : this.entryIn(slot);
+    return e === null || e.fast === null ? null : { costMin: e.costMin, costMax: e.costMax, losMax: e.losMax, result: e.fast };
+  }
+
+  /** True when a hospital's own coefficient can apply, so that pricing needs the hospital id (else the level decides). */
+  get byHospital(): boolean {
+    return this.coefByHospital.size > 0;
   }
 
   /**
@@ -411,6 +455,14 @@ interface TermsEntry {
   readonly costMax: number;
   readonly losMax: number;
   readonly fast: PriceResult | null;
+}
+
+/** The window of an entry in which cases are paid its shared result (see Pricer.usualAt). */
+export interface UsualCase {
+  readonly costMin: number;
+  readonly costMax: number;
+  readonly losMax: number;
+  readonly result: PriceResult;
 }
 
 /** How a class is paid for one group's terms. */
