@@ -215,6 +215,25 @@ describe('drg price', () => {
     expect(slots.size).toBeGreaterThan(2000);
   });
 
+  it('tells without a string which hospital ids may have a coefficient of their own', () => {
+    const s = scheme('chs-drg-1.1');
+    const p = new Pricer(loadPolicy(join(EX, 'policy-rate.json')), loadWeightTable(table, { scheme: s }), s);
+    const line = 'A,H007,h007,H00,H0070,,医院';
+    const cell = (i: number): [number, number] => {
+      const cells = line.split(',');
+      const a = cells.slice(0, i).reduce((n, c) => n + c.length + 1, 0);
+      return [a, a + cells[i]!.length];
+    };
+    // H007 has one; an id differing only in case may (the exact table then decides); the others have none.
+    expect([1, 2, 3, 4, 5, 6].map((i) => p.mayHaveOwnCoefficient(line, ...cell(i)))).toEqual([true, true, false, false, false, false]);
+    expect(p.coefficientOf('H007', 3).toString()).toBe('1.08');
+    expect(p.coefficientOf('h007', 3).toString()).toBe('1.05');
+    const rate = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')) as { coefficients: Record<string, unknown> };
+    delete rate.coefficients['by_hospital'];
+    const none = new Pricer(loadPolicy(file('policy-no-hospital.json', JSON.stringify(rate))), loadWeightTable(table, { scheme: s }), s);
+    expect(none.mayHaveOwnCoefficient(line, ...cell(1))).toBe(false);
+  });
+
   it('copies the cells kept per DRG and per terms to the rows they belong to', () => {
     // The job writes `status,drg,drg_name,` and the terms cells from runs made once (indexed by DRG and terms):
     // every row must show its own DRG's name and its own terms, looked up here by code.

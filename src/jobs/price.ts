@@ -271,7 +271,6 @@ export class PriceJob implements BatchJob<MissingWeights> {
     };
     const fused = this.fused;
     const pricer = this.pricer;
-    const byHospital = pricer.byHospital;
     const usualOk = !spec.trace;
     if (fused !== null && !batch.multiline) {
       const width = this.decoder.width;
@@ -308,8 +307,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
           const drgIndex = (facts.drgIndex = this.scheme.ctx.drgIndex);
           const share = this.shareAt >= 0 ? fused.cell(this.shareAt).trim() : '';
           const review = this.reviewAt >= 0 ? fused.cell(this.reviewAt).trim() : '';
-          // The hospital id is cut out of the line only when something reads it: a coefficient by hospital, or the general path.
-          const hid = byHospital && a !== b ? text.slice(a, b) : null;
+          // The hospital id is cut out of the line only when something reads it: a coefficient of its own, or the general path.
+          const hid = a !== b && pricer.mayHaveOwnCoefficient(text, a, b) ? text.slice(a, b) : null;
           // The usual row (grouped, inside its entry's window, nothing of its own): written from its slot, no result read.
           const cost = facts.cost;
           if (usualOk && share === '' && review === '' && g.status === 'grouped' && cost !== null && drgIndex >= 0 && g.drgName === this.drgNames[drgIndex]) {

@@ -18,6 +18,7 @@
  */
 import type { CompiledScheme, GroupStatus } from '../../groupers/chs-drg/index.js';
 import { type DataIssue, DataError } from '../errors.js';
+import { FoldedIndex, NOT_FOUND } from '../folded-index.js';
 import { Decimal, type Fen, formatYuan, roundFen } from '../money.js';
 import { weightFor, type WeightEntry, type WeightTable } from '../../weights/table.js';
 import { CLASS_RULES, FALLBACK_RULES } from './classes/index.js';
@@ -107,6 +108,8 @@ export class Pricer {
   private readonly indexOf = new Map<string, number>();
   private readonly coefs: Decimal[] = [];
   private readonly coefByHospital = new Map<string, number>();
+  /** The ids of coefByHospital, case-insensitively (a test that needs no string), or null when there are none. */
+  private readonly hospitalKeys: FoldedIndex | null;
   private readonly coefByLevel: number[] = [];
   private readonly coefDefault: number;
   private readonly pointDecimals: number;
@@ -141,6 +144,7 @@ export class Pricer {
     this.coefDefault = coefIndex(c?.default ?? new Decimal(1));
     for (let l = 0; l <= 9; l++) this.coefByLevel[l] = c?.by_level?.[String(l)] !== undefined ? coefIndex(c.by_level[String(l)]!) : this.coefDefault;
     for (const [h, v] of Object.entries(c?.by_hospital ?? {})) this.coefByHospital.set(h, coefIndex(v));
+    this.hospitalKeys = this.coefByHospital.size > 0 ? new FoldedIndex([...this.coefByHospital.keys()]) : null;
     this.pointDecimals = policy.points?.decimals ?? 4;
     this.pointScale = new Decimal(10).pow(this.pointDecimals);
     const p = policy.points;
@@ -259,9 +263,14 @@ export class Pricer {
     return e === null || e.fast === null ? null : { costMin: e.costMin, costMax: e.costMax, losMax: e.losMax, result: e.fast };
   }
 
-  /** True when a hospital's own coefficient can apply, so that pricing needs the hospital id (else the level decides). */
-  get byHospital(): boolean {
-    return this.coefByHospital.size > 0;
+  /**
+   * False when the hospital id spelled by text[a, b) certainly has no
+   * coefficient of its own, so that pricing its case needs no string of it
+   * (the level decides). True for an id of the policy's by_hospital table, and
+   * for one that differs from such an id only in case. Makes no string.
+   */
+  mayHaveOwnCoefficient(text: string, a: number, b: number): boolean {
+    return this.hospitalKeys !== null && this.hospitalKeys.lookupRange(text, a, b) !== NOT_FOUND;
   }
 
   /**
