@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteArena, ByteWriter } from '../src/io/bytes.js';
+import { ByteArena, ByteWriter, copyRun } from '../src/io/bytes.js';
 import { csvField } from '../src/io/csv.js';
 import { type Fen, formatYuan } from '../src/money.js';
 import { unitsText } from '../src/payment/dip/exact.js';
@@ -103,6 +103,28 @@ describe('ByteWriter.reserve and advance', () => {
     expect(() => w.advance(buf.length + 1)).toThrow(RangeError);
     w.advance(3);
     expect(w.length).toBe(3);
+  });
+});
+
+describe('copyRun', () => {
+  it('copies any run of any bytes to any position, as a byte loop would, also after the buffers grew', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 80 }), fc.nat(), fc.nat(), fc.nat({ max: 9 }), (bytes, x, y, pad) => {
+        const src = new ByteWriter(2); // grows as the bytes go in: its view must follow
+        src.raw(bytes);
+        const a = x % bytes.length;
+        const b = a + (y % (bytes.length - a + 1));
+        const dst = new ByteWriter(4);
+        dst.ascii('#'.repeat(pad));
+        const buf = dst.reserve(b - a + 1);
+        const n = copyRun(buf, dst.view, dst.length, src.bytes, src.view, a, b);
+        expect(n).toBe(pad + b - a);
+        buf[n] = 10;
+        dst.advance(n + 1);
+        expect([...dst.take()]).toEqual([...Array(pad).fill(35), ...bytes.subarray(a, b), 10]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -11,7 +11,7 @@
 import { CaseDecoder, type ColumnMap } from '../case/decode.js';
 import type { Case, CaseField } from '../case/schema.js';
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
-import { ByteWriter, digitsInto, plainInto } from '../io/bytes.js';
+import { ByteWriter, copyRun, digitsInto, plainInto } from '../io/bytes.js';
 import { csvLine } from '../io/csv.js';
 import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
@@ -454,11 +454,13 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const w = this.bytes;
     // The cells, the runs, 6 commas and two numbers of up to 3 digits.
     const buf = w.reserve(f.idB - f.idA + (he - hs) + (hasHid ? f.hidB - f.hidA : 0) + (f.dateB - f.dateA) + (f.costB - f.costA) + (te - ts) + 12);
+    const bv = w.view;
     const src = this.made.bytes;
+    const sv = this.made.view;
     let n = w.length;
     if ((n = plainInto(buf, n, line, f.idA, f.idB)) < 0) return false;
     buf[n++] = 44;
-    for (let i = hs; i < he; i++) buf[n++] = src[i]!;
+    n = copyRun(buf, bv, n, src, sv, hs, he);
     if (hasHid && (n = plainInto(buf, n, line, f.hidA, f.hidB)) < 0) return false;
     buf[n++] = 44;
     if (level !== null) n = digitsInto(buf, n, level);
@@ -469,7 +471,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     buf[n++] = 44;
     for (let i = f.costA; i < f.costB; i++) buf[n++] = line.charCodeAt(i);
     buf[n++] = 44;
-    for (let i = ts; i < te; i++) buf[n++] = src[i]!;
+    n = copyRun(buf, bv, n, src, sv, ts, te);
     w.advance(n);
     return true;
   }
