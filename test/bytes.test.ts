@@ -106,6 +106,21 @@ describe('ByteWriter.reserve and advance', () => {
   });
 });
 
+describe('ByteWriter.take', () => {
+  it('hands out a copy, or when lending a view that the next writes overwrite', () => {
+    const w = new ByteWriter(16);
+    w.ascii('first');
+    const copy = w.take();
+    w.ascii('FIRST');
+    expect(Buffer.from(copy).toString('latin1')).toBe('first');
+    const lent = w.take(true);
+    expect(Buffer.from(lent).toString('latin1')).toBe('FIRST');
+    w.ascii('later');
+    expect(Buffer.from(lent).toString('latin1')).toBe('later');
+    expect(Buffer.from(w.take(true)).toString('latin1')).toBe('later');
+  });
+});
+
 describe('copyRun', () => {
   it('copies any run of any bytes to any position, as a byte loop would, also after the buffers grew', () => {
     fc.assert(

@@ -22,7 +22,13 @@ export interface BatchOutput<A = unknown> {
 export interface BatchJob<A = unknown> {
   /** Text written before any row (a CSV header). */
   head(): string;
-  run(batch: RecordBatch): BatchOutput<A>;
+  /**
+   * The output of a batch. With `lend`, a job may answer with `out` a view
+   * into a buffer of its own, valid until its next `run`: for a caller that
+   * copies the bytes at once (the worker thread, into its reply), which saves
+   * the job a copy of every batch's output.
+   */
+  run(batch: RecordBatch, lend?: boolean): BatchOutput<A>;
 }
 
 /** The spec every job kind receives: its own fields plus the input's header and line ending. */

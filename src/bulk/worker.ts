@@ -37,7 +37,8 @@ export default function run(batch: WorkerTask): Uint8Array | number {
     }
   }
   if (failure !== undefined) return packReply({ counts: {}, rejects: '', error: failure }, '');
-  const r = job!.run({ text: decoder.decode(batch.text), firstLine: batch.firstLine, records: batch.records, multiline: batch.multiline });
+  // The output may be lent: packReplyInto copies it before anything else runs.
+  const r = job!.run({ text: decoder.decode(batch.text), firstLine: batch.firstLine, records: batch.records, multiline: batch.multiline }, true);
   const reply = packReplyInto({ counts: r.counts, rejects: r.rejects, ...(r.aggregate !== undefined ? { aggregate: r.aggregate } : {}) }, r.out, batch.reply);
   return typeof reply === 'number' ? reply : (move(reply) as Uint8Array);
 }

@@ -218,9 +218,12 @@ export class ByteWriter {
   }
 
 
-  /** The bytes written so far (a copy), and start over. */
-  take(): Uint8Array {
-    const out = this.buf.slice(0, this.n);
+  /**
+   * The bytes written so far, and start over: a copy, or with `lend` a view
+   * of the buffer, valid until the next write (see BatchJob.run).
+   */
+  take(lend = false): Uint8Array {
+    const out = lend ? this.buf.subarray(0, this.n) : this.buf.slice(0, this.n);
     this.n = 0;
     return out;
   }

@@ -248,7 +248,7 @@ export class DipGroupJob implements BatchJob {
     return dipGroupHead(this.spec);
   }
 
-  run(batch: RecordBatch): BatchOutput {
+  run(batch: RecordBatch, lend = false): BatchOutput {
     // Counted in a typed array by index (a keyed object costs a dictionary look-up per case).
     const counts = this.tally.fill(0);
     const out = { text: '', rejects: '' };
@@ -299,7 +299,7 @@ export class DipGroupJob implements BatchJob {
     }
     const named: Counts = {};
     DIP_COUNTERS.forEach((k, i) => (named[k] = counts[i]!));
-    return { out: this.detailed ? out.text : this.bytes.take(), rejects: out.rejects, counts: named };
+    return { out: this.detailed ? out.text : this.bytes.take(lend), rejects: out.rejects, counts: named };
   }
 
   private genericRow(line: number, cells: string[], counts: Float64Array, out: { text: string }): void {

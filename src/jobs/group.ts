@@ -141,7 +141,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     return groupHead(this.spec);
   }
 
-  run(batch: RecordBatch): BatchOutput<MigrationMatrix> {
+  run(batch: RecordBatch, lend = false): BatchOutput<MigrationMatrix> {
     const counts = zeroCounts();
     const matrix: MigrationMatrix | undefined = this.compare !== null ? {} : undefined;
     let out = '';
@@ -218,7 +218,7 @@ export class GroupJob implements BatchJob<MigrationMatrix> {
     } else {
       visitLines(batch, this.decoder.width, spec.newline, generic);
     }
-    const body = csv ? this.bytes.take() : out;
+    const body = csv ? this.bytes.take(lend) : out;
     return matrix === undefined ? { out: body, rejects, counts } : { out: body, rejects, counts, aggregate: matrix };
   }
 

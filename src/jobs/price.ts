@@ -235,7 +235,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     return out;
   }
 
-  run(batch: RecordBatch): BatchOutput<MissingWeights> {
+  run(batch: RecordBatch, lend = false): BatchOutput<MissingWeights> {
     const counts = zeroPriceCounts();
     const tally = new Float64Array(T.Size);
     const missing: MissingWeights = {};
@@ -338,7 +338,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     counts['payment_fen'] = tally[T.Payment]!;
     counts['fund_fen'] = tally[T.Fund]!;
     counts['review_flagged'] = tally[T.Review]!;
-    const out = this.bytes.take();
+    const out = this.bytes.take(lend);
     return Object.keys(missing).length > 0 ? { out, rejects, counts, aggregate: missing } : { out, rejects, counts };
   }
 
