@@ -224,14 +224,19 @@ describe('drg price', () => {
       const a = cells.slice(0, i).reduce((n, c) => n + c.length + 1, 0);
       return [a, a + cells[i]!.length];
     };
-    // H007 has one; an id differing only in case may (the exact table then decides); the others have none.
-    expect([1, 2, 3, 4, 5, 6].map((i) => p.mayHaveOwnCoefficient(line, ...cell(i)))).toEqual([true, true, false, false, false, false]);
+    // With one id (compared exactly): H007 has one, the others none.
+    expect([1, 2, 3, 4, 5, 6].map((i) => p.mayHaveOwnCoefficient(line, ...cell(i)))).toEqual([true, false, false, false, false, false]);
     expect(p.coefficientOf('H007', 3).toString()).toBe('1.08');
     expect(p.coefficientOf('h007', 3).toString()).toBe('1.05');
     const rate = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')) as { coefficients: Record<string, unknown> };
+    // With many (a case-insensitive index): an id differing only in case may have one (the exact table then decides).
+    rate.coefficients['by_hospital'] = Object.fromEntries(['H007', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H8', 'H9', '医院'].map((h) => [h, '1.02']));
+    const many = new Pricer(loadPolicy(file('policy-many-hospitals.json', JSON.stringify(rate))), loadWeightTable(table, { scheme: s }), s);
+    expect([1, 2, 3, 4, 5, 6].map((i) => many.mayHaveOwnCoefficient(line, ...cell(i)))).toEqual([true, true, false, false, false, true]);
+    expect(many.coefficientOf('h007', 3).toString()).toBe('1.05');
     delete rate.coefficients['by_hospital'];
     const none = new Pricer(loadPolicy(file('policy-no-hospital.json', JSON.stringify(rate))), loadWeightTable(table, { scheme: s }), s);
-    expect(none.mayHaveOwnCoefficient(line, ...cell(1))).toBe(false);
+    expect([1, 2, 3, 4, 5, 6].some((i) => none.mayHaveOwnCoefficient(line, ...cell(i)))).toBe(false);
   });
 
   it('copies the cells kept per DRG and per terms to the rows they belong to', () => {
@@ -264,7 +269,7 @@ describe('drg price', () => {
 
   it('the fused reader and the generic path write the same bytes for unusual costs, hospital ids, dates and ids', () => {
     const head = 'id,sex,age,diagnoses,procedures,total_cost,hospital_id,hospital_level,admit_date,discharge_date,los';
-    const costs = ['8000', '8000.5', '8000.50', '+8000.50', '-8000.50', '-0.00', '0.00', '0.5', '00.50', '007', '24000.01', '2400.99', '100000000.00', '', '3200', '3199.99'];
+    const costs = ['8000', '8000.5', '8000.50', '+8000.50', '-8000.50', '-0.00', '0.00', '0.5', '00.50', '007', '24000.01', '024000.01', '+24000.01', '2400.99', '100000000.00', '', '3200', '3199.99'];
     const hospitals = ['H007', ' H007', 'H007\t', '\u3000H1\u3000', '', '医院一', 'H-1;x', 'h007', '  '];
     const dates = ['2024-03-01', '', '2024-02-29'];
     const ids = ['A', '病例', 'a;b', 'x\u00e9'];

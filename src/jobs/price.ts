@@ -438,18 +438,20 @@ export class PriceJob implements BatchJob<MissingWeights> {
   }
 
   /**
-   * A usual row straight into the output buffer: the cells the line holds
-   * are copied from it, the made runs from \`made\` ([hs, he) after the id,
-   * [ts, te) after the cost, to the line end), the small numbers as digits. The same bytes as the cell-by-cell path below; false, with
-   * nothing written, when a cell needs that path (a character to quote or
-   * encode, an amount not written as formatYuan writes it, a large number).
+   * A usual row of a line the fused reader read, straight into the output
+   * buffer: the cells the line holds are copied from it, the made runs from
+   * \`made\` ([hs, he) after the id, [ts, te) after the cost, to the line
+   * end), the small numbers as digits. The same bytes as the cell-by-cell
+   * path below; false, with nothing written, when a cell needs that path (a
+   * character to quote or encode, an amount not written as formatYuan writes
+   * it, a large number).
    */
   private writeUsual(f: RowFacts, hs: number, he: number, ts: number, te: number): boolean {
     const level = f.hospitalLevel;
     const los = f.los;
     if ((level !== null && !smallWhole(level)) || (los !== null && !smallWhole(los)) || f.date === null || f.cost === null) return false;
     const line = f.line;
-    if (!canonicalYuan(line, f.costA, f.costB)) return false;
+    if (!canonicalCheckedYuan(line, f.costA, f.costB)) return false;
     const hasHid = f.hidB > f.hidA;
     const w = this.bytes;
     // The cells, the runs, 6 commas and two numbers of up to 3 digits.
@@ -565,6 +567,18 @@ function canonicalYuan(s: string, a: number, b: number): boolean {
     if ((c < 48 || c > 57) && i !== b - 3) return false;
   }
   return true;
+}
+
+/**
+ * {@link canonicalYuan} for an amount the fused reader has checked (amountOk:
+ * an optional sign, digits, at most one point and two decimals): then only
+ * the sign, the point's place and a leading zero need looking at.
+ */
+function canonicalCheckedYuan(s: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 4 || s.charCodeAt(b - 3) !== 46) return false;
+  const c = s.charCodeAt(a);
+  return c >= 49 ? c <= 57 : c === 48 && n === 4;
 }
 
 /** A whole number from 0 to 999: at most three digits, as the usual row's reservation counts them. */

@@ -108,7 +108,9 @@ export class Pricer {
   private readonly indexOf = new Map<string, number>();
   private readonly coefs: Decimal[] = [];
   private readonly coefByHospital = new Map<string, number>();
-  /** The ids of coefByHospital, case-insensitively (a test that needs no string), or null when there are none. */
+  /** The ids of coefByHospital when there are at most 8, else null. */
+  private readonly fewHospitals: readonly string[] | null;
+  /** Otherwise the ids of coefByHospital case-insensitively (a test that needs no string), or null when there are none. */
   private readonly hospitalKeys: FoldedIndex | null;
   private readonly coefByLevel: number[] = [];
   private readonly coefDefault: number;
@@ -144,7 +146,8 @@ export class Pricer {
     this.coefDefault = coefIndex(c?.default ?? new Decimal(1));
     for (let l = 0; l <= 9; l++) this.coefByLevel[l] = c?.by_level?.[String(l)] !== undefined ? coefIndex(c.by_level[String(l)]!) : this.coefDefault;
     for (const [h, v] of Object.entries(c?.by_hospital ?? {})) this.coefByHospital.set(h, coefIndex(v));
-    this.hospitalKeys = this.coefByHospital.size > 0 ? new FoldedIndex([...this.coefByHospital.keys()]) : null;
+    this.fewHospitals = this.coefByHospital.size <= 8 ? [...this.coefByHospital.keys()] : null;
+    this.hospitalKeys = this.coefByHospital.size > 8 ? new FoldedIndex([...this.coefByHospital.keys()]) : null;
     this.pointDecimals = policy.points?.decimals ?? 4;
     this.pointScale = new Decimal(10).pow(this.pointDecimals);
     const p = policy.points;
@@ -266,10 +269,23 @@ export class Pricer {
   /**
    * False when the hospital id spelled by text[a, b) certainly has no
    * coefficient of its own, so that pricing its case needs no string of it
-   * (the level decides). True for an id of the policy's by_hospital table, and
-   * for one that differs from such an id only in case. Makes no string.
+   * (the level decides). True for an id of the policy's by_hospital table;
+   * with more than a few ids, also for one that differs from such an id only
+   * in case. Makes no string.
    */
   mayHaveOwnCoefficient(text: string, a: number, b: number): boolean {
+    const few = this.fewHospitals;
+    if (few !== null) {
+      // A few ids: compared char by char, which is cheaper than hashing the range.
+      for (let k = 0; k < few.length; k++) {
+        const id = few[k]!;
+        if (id.length !== b - a) continue;
+        let i = 0;
+        while (i < id.length && id.charCodeAt(i) === text.charCodeAt(a + i)) i++;
+        if (i === id.length) return true;
+      }
+      return false;
+    }
     return this.hospitalKeys !== null && this.hospitalKeys.lookupRange(text, a, b) !== NOT_FOUND;
   }
 
