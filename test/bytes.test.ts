@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteArena, ByteWriter, copyRun } from '../src/io/bytes.js';
+import { ByteArena, ByteWriter, copyRun, digitsInto } from '../src/io/bytes.js';
 import { csvField } from '../src/io/csv.js';
 import { type Fen, formatYuan } from '../src/money.js';
 import { unitsText } from '../src/payment/dip/exact.js';
@@ -118,6 +118,20 @@ describe('ByteWriter.take', () => {
     w.ascii('later');
     expect(Buffer.from(lent).toString('latin1')).toBe('later');
     expect(Buffer.from(w.take(true)).toString('latin1')).toBe('later');
+  });
+});
+
+describe('digitsInto', () => {
+  it('writes the decimal digits of any safe whole number, on both sides of the int32 range', () => {
+    const edges = [0, 9, 10, 99, 100, 999, 1000, 0x7fffffff, 0x80000000, 2 ** 32, Number.MAX_SAFE_INTEGER];
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...edges), fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (v) => {
+        const buf = new Uint8Array(20).fill(35);
+        const n = digitsInto(buf, 2, v);
+        expect(Buffer.from(buf.subarray(0, n + 1)).toString('latin1')).toBe(`##${v}#`);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

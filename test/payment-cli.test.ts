@@ -4,7 +4,7 @@
  * output for any worker count, the fused reader against the generic path,
  * and bad policy / weight files named by file, row or path, and field.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import type { Fen } from '../src/money.js';
 import { loadPolicy } from '../src/payment/policy.js';
 import { Pricer } from '../src/payment/price.js';
 import { loadWeightTable } from '../weights/table.js';
-import { csvRows, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
+import { loadSchemeSync } from '../groupers/chs-drg/index.js';
+import { csvRows, miniCopy, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
 
 const EX = join(ROOT, 'examples/payment');
 const drg = runDrg;
@@ -213,6 +214,38 @@ describe('drg price', () => {
     expect(inside).toBeGreaterThan(1000);
     expect(outside).toBeGreaterThan(1000);
     expect(slots.size).toBeGreaterThan(2000);
+  });
+
+  it('writes each row\'s own DRG name when two splits of one DRG carry different names', () => {
+    // In a copy of the mini scheme GD15 has two splits: over 50 under its listed name, else under another.
+    const dir = miniCopy();
+    const drgCsv = join(dir, 'drg.csv');
+    const rows = readFileSync(drgCsv, 'utf8').split('\n');
+    const at = rows.findIndex((r) => r.startsWith('GD15,'));
+    rows[at] = rows[at]!.replace('"{""true"": true}"', '"{""cmp"": [""age"", "">"", 50]}"');
+    rows.splice(at + 1, 0, 'GD15,GD1,GD1,MDCG,4,ALWAYS,"{""true"": true}",阑尾切除术（另名）');
+    writeFileSync(drgCsv, rows.join('\n'));
+    const manifest = join(dir, 'manifest.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"drg.csv": 17', '"drg.csv": 18'));
+    const s = loadSchemeSync(dir);
+    const listed = s.drgs.get('GD15')!.name;
+    const head = 'id,sex,age,diagnoses,procedures,total_cost,hospital_level,discharge_date,los';
+    const lines = Array.from({ length: 40 }, (_, i) => `C${i},1,${i % 3 === 0 ? 30 : 60},K35.900,47.0100,10000.00,2,2024-03-01,5`);
+    const text = `${head}\n${lines.join('\n')}\n`;
+    const weights = file('weights-mini.csv', `drg,rw\n${[...s.drgs.keys()].map((d) => `${d},1`).join('\n')}\n`);
+    const spec: PriceJobSpec = { kind: 'price', scheme: dir, weights, policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
+    const fast = new PriceJob(spec, { scheme: s });
+    const slow = new PriceJob(spec, { scheme: s, fused: false });
+    const splitter = new RecordSplitter<string>(4096, 500, true);
+    let out = fast.head();
+    for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) {
+      const f = Buffer.from(fast.run(b).out);
+      expect(f).toEqual(Buffer.from(slow.run(b).out));
+      out += f.toString('utf8');
+    }
+    const got = csv(out);
+    expect(got.map((r) => [r['drg'], r['outlier_class']])).toEqual(lines.map(() => ['GD15', 'normal']));
+    expect(got.map((r) => r['drg_name'])).toEqual(lines.map((_, i) => (i % 3 === 0 ? '阑尾切除术（另名）' : listed)));
   });
 
   it('tells without a string which hospital ids may have a coefficient of their own', () => {

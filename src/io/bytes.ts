@@ -262,6 +262,21 @@ export function copyRun(dst: Uint8Array, dstView: DataView, n: number, src: Uint
 
 /** The decimal digits of a whole non-negative number into buf from n (room is the caller's): the position after them. */
 export function digitsInto(buf: Uint8Array, n: number, v: number): number {
+  if (v <= 0x7fffffff) {
+    // In int32 range (LOS, levels, most amounts): integer division by 10, which compiles to a multiply,
+    // where the double arithmetic below compiles to floating-point division and remainder.
+    const x = v | 0;
+    let count = 1;
+    for (let y = x; y >= 10; y = (y / 10) | 0) count++;
+    let p = n + count;
+    let y = x;
+    do {
+      const q = (y / 10) | 0;
+      buf[--p] = 48 + (y - q * 10);
+      y = q;
+    } while (y > 0);
+    return n + count;
+  }
   let count = 1;
   for (let x = v; x >= 10; x = (x - (x % 10)) / 10) count++;
   let p = n + count;

@@ -133,6 +133,12 @@ export class PriceJob implements BatchJob<MissingWeights> {
   private readonly usual: Float64Array;
   /** The DRG names of the scheme by DRG index: a usual row's head is made for its DRG's own name. */
   private readonly drgNames: string[] = [];
+  /**
+   * True when every path to a grouped DRG (a rule's split or fallback) gives
+   * that DRG's own name, as in every national package: then a usual row's
+   * name needs no check.
+   */
+  private readonly ownNames: boolean;
   private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
   /** Text of small whole numbers (LOS, levels), made once. */
   private readonly numbers: string[] = [];
@@ -155,6 +161,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     this.at = { id: first('id'), cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
     this.usual = new Float64Array(8 * this.pricer.slotCount);
     for (const d of this.scheme.drgs.values()) this.drgNames[d.index] = d.name;
+    this.ownNames = this.scheme.mdcs.every((m) => m.rules.every((r) => r.fallback.name === this.drgNames[r.fallback.drgIndex] && r.splits.every((s) => s.name === this.drgNames[s.drgIndex])));
     this.emptyTail = ASCII.encode(`${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`);
   }
 
@@ -311,7 +318,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
           const hid = a !== b && pricer.mayHaveOwnCoefficient(text, a, b) ? text.slice(a, b) : null;
           // The usual row (grouped, inside its entry's window, nothing of its own): written from its slot, no result read.
           const cost = facts.cost;
-          if (usualOk && share === '' && review === '' && g.status === 'grouped' && cost !== null && drgIndex >= 0 && g.drgName === this.drgNames[drgIndex]) {
+          if (usualOk && share === '' && review === '' && g.status === 'grouped' && cost !== null && drgIndex >= 0 && (this.ownNames || g.drgName === this.drgNames[drgIndex])) {
             const slot = pricer.slotOf(drgIndex, hid, facts.hospitalLevel);
             if (slot >= 0) {
               const u = this.usual;
