@@ -2,13 +2,14 @@
  * Payment benchmarks.
  *
  *   npm run bench:payment                        (kernel, 1M pricing at 1 and 2 workers, 10M weights)
- *   node dist/bench/payment.bench.js --sizes 1000000 --weights-size 0 --runs 3
+ *   node dist/bench/payment.bench.js --sizes 1000000 --weights-size 0 --runs 5
  *
  * 1. Kernel (tinybench, one thread): Pricer.price on pre-grouped synthetic
  *    cases, next to groupCase on the same cases.
  * 2. End to end (the real binary): `drg price` against `drg group` on the same
- *    synthetic file and worker count, runs interleaved; the target is pricing
- *    adding < 20 % to grouping time. The weight table comes from `drg weights`
+ *    synthetic file and worker count, in rounds of both with the order
+ *    alternating, the ratio taken per round (wall time, and CPU time of all
+ *    threads); the target is pricing adding < 20 % to grouping time. The weight table comes from `drg weights`
  *    on the same file, and the bench policy's rate is the history's overall
  *    mean cost, so standards and costs match as they would in a region.
  * 3. `drg weights` on 10M synthetic cases: cases/s and peak RSS (streamed:
@@ -42,7 +43,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     'weights-size': { type: 'string', default: '10000000' },
     scheme: { type: 'string', default: 'chs-drg-1.1' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     kernel: { type: 'boolean', default: true },
   },
 });
@@ -55,6 +56,8 @@ const synth = (n: number): string => ensureInput(scheme, n);
 interface Run {
   readonly seconds: number;
   readonly rssMb: number;
+  /** CPU time of the process, all threads (user + system). */
+  readonly cpu: number;
   readonly stderr: string;
 }
 
@@ -63,7 +66,7 @@ function drg(args: string[]): Run {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DRG_REPORT_RSS: '1' }, maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0 && r.status !== 3) throw new Error(`drg ${args[0]} failed: ${r.stderr}`);
-  return { seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(r.stderr)?.[1] ?? NaN), stderr: r.stderr };
+  return { seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(r.stderr)?.[1] ?? NaN), cpu: Number(/CPU ([\d.]+) s/.exec(r.stderr)?.[1] ?? NaN), stderr: r.stderr };
 }
 
 /** A weight table and a policy matched to the synthetic history. */
@@ -183,22 +186,32 @@ async function main(): Promise<void> {
       await kernel(file, weights, policy);
       jobs(file, weights, policy);
     }
-    console.log(`\nEnd to end, ${fmt(n)} synthetic cases, ${runs} interleaved runs each (median):\n`);
-    console.log('| workers | drg group | drg price | price ÷ group | group cases/s | price cases/s | peak RSS group / price |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    // Each round runs both, the order alternating (the VM's speed drifts within seconds); the ratio is per round.
+    console.log(`\nEnd to end, ${fmt(n)} synthetic cases, ${runs} rounds of both, alternating which goes first (median; CPU: all threads, user + system):\n`);
+    console.log('| workers | drg group | drg price | price ÷ group (wall) | price ÷ group (CPU) | group cases/s | price cases/s | peak RSS group / price |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const w of workerCounts) {
       const g: Run[] = [];
       const p: Run[] = [];
       const out = join(data, 'out.csv');
+      const group = () => g.push(drg(['group', '--scheme', scheme, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
+      const price = () => p.push(drg(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
       for (let i = 0; i < runs; i++) {
-        g.push(drg(['group', '--scheme', scheme, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
-        p.push(drg(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
+        if (i % 2 === 0) {
+          group();
+          price();
+        } else {
+          price();
+          group();
+        }
       }
       rmSync(out, { force: true });
       const gs = median(g.map((r) => r.seconds));
       const ps = median(p.map((r) => r.seconds));
       const ratios = g.map((r, i) => p[i]!.seconds / r.seconds);
-      console.log(`| ${w} | ${gs.toFixed(2)} s | ${ps.toFixed(2)} s | ${median(ratios).toFixed(3)} (runs: ${ratios.map((x) => x.toFixed(2)).join(', ')}) | ${fmt(n / gs)} | ${fmt(n / ps)} | ${fmt(Math.max(...g.map((r) => r.rssMb)))} / ${fmt(Math.max(...p.map((r) => r.rssMb)))} MB |`);
+      const cpuRatios = g.map((r, i) => p[i]!.cpu / r.cpu);
+      const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
+      console.log(`| ${w} | ${gs.toFixed(2)} s | ${ps.toFixed(2)} s | ${list(ratios)} | ${list(cpuRatios)} | ${fmt(n / gs)} | ${fmt(n / ps)} | ${fmt(Math.max(...g.map((r) => r.rssMb)))} / ${fmt(Math.max(...p.map((r) => r.rssMb)))} MB |`);
     }
     console.log(`\nlast price summary: ${/drg price: .*/.exec(drg(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, 'out.csv'), '--workers', '2']).stderr)?.[0]}`);
     rmSync(join(data, 'out.csv'), { force: true });

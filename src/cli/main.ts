@@ -50,7 +50,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   // Benchmarks ask for the peak RSS of the whole process (all threads) at exit.
-  if (process.env['DRG_REPORT_RSS'] === '1') process.once('exit', () => process.stderr.write(`drg: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
+  if (process.env['DRG_REPORT_RSS'] === '1') {
+    process.once('exit', () => {
+      const u = process.resourceUsage();
+      process.stderr.write(`drg: peak RSS ${Math.round(u.maxRSS / 1024)} MB, CPU ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(2)} s\n`);
+    });
+  }
   // An interrupted run exits through 'exit' handlers, which remove partial output files.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   try {
