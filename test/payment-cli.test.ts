@@ -15,10 +15,28 @@ import type { Fen } from '../src/money.js';
 import { loadPolicy } from '../src/payment/policy.js';
 import { Pricer } from '../src/payment/price.js';
 import { loadWeightTable } from '../weights/table.js';
-import { loadSchemeSync } from '../groupers/chs-drg/index.js';
+import { loadSchemeSync, type CompiledScheme } from '../groupers/chs-drg/index.js';
 import { csvRows, miniCopy, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
 
 const EX = join(ROOT, 'examples/payment');
+
+/**
+ * A CSV text priced by the fused reader and by the generic path, batch by
+ * batch (small batches): the two must write the same bytes. The header and
+ * the fused path's output.
+ */
+function pricedBothWays(spec: PriceJobSpec, s: CompiledScheme, text: string): string {
+  const fast = new PriceJob(spec, { scheme: s });
+  const slow = new PriceJob(spec, { scheme: s, fused: false });
+  const splitter = new RecordSplitter<string>(4096, 500, true);
+  let out = fast.head();
+  for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) {
+    const f = Buffer.from(fast.run(b).out);
+    expect(f).toEqual(Buffer.from(slow.run(b).out));
+    out += f.toString('utf8');
+  }
+  return out;
+}
 const drg = runDrg;
 const csv = csvRows;
 let tmp: string;
@@ -234,16 +252,7 @@ describe('drg price', () => {
     const text = `${head}\n${lines.join('\n')}\n`;
     const weights = file('weights-mini.csv', `drg,rw\n${[...s.drgs.keys()].map((d) => `${d},1`).join('\n')}\n`);
     const spec: PriceJobSpec = { kind: 'price', scheme: dir, weights, policy: join(EX, 'policy-rate.json'), trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
-    const fast = new PriceJob(spec, { scheme: s });
-    const slow = new PriceJob(spec, { scheme: s, fused: false });
-    const splitter = new RecordSplitter<string>(4096, 500, true);
-    let out = fast.head();
-    for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) {
-      const f = Buffer.from(fast.run(b).out);
-      expect(f).toEqual(Buffer.from(slow.run(b).out));
-      out += f.toString('utf8');
-    }
-    const got = csv(out);
+    const got = csv(pricedBothWays(spec, s, text));
     expect(got.map((r) => [r['drg'], r['outlier_class']])).toEqual(lines.map(() => ['GD15', 'normal']));
     expect(got.map((r) => r['drg_name'])).toEqual(lines.map((_, i) => (i % 3 === 0 ? '阑尾切除术（另名）' : listed)));
   });
@@ -326,16 +335,7 @@ describe('drg price', () => {
     const noLongStay = file('policy-no-long-stay.json', JSON.stringify(rate));
     const priced = (policy: string): string => {
       const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: join(EX, 'weights.csv'), policy, trace: false, rejects: false, header: parseHeader(`${head}\n`), newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
-      const fast = new PriceJob(spec, { scheme: s });
-      const slow = new PriceJob(spec, { scheme: s, fused: false });
-      const splitter = new RecordSplitter<string>(4096, 500, true);
-      let out = fast.head();
-      for (const b of [...splitter.push(text), ...splitter.end()].slice(1)) {
-        const f = Buffer.from(fast.run(b).out);
-        expect(f).toEqual(Buffer.from(slow.run(b).out));
-        out += f.toString('utf8');
-      }
-      return out;
+      return pricedBothWays(spec, s, text);
     };
     const plain = csv(priced(noLongStay));
     expect(plain.filter((r) => r['outlier_class'] === 'normal' && r['id']!.startsWith('P')).map((r) => r['los'])).toEqual(['100', '150', '999', '1000']);
