@@ -173,10 +173,15 @@ describe('drg price', () => {
   it('the fused reader and the generic path write the same bytes', () => {
     const text = readFileSync(history, 'utf8').split('\n').filter((l) => !l.includes('"')).slice(0, 6001).join('\n');
     const header = parseHeader(text.slice(0, text.indexOf('\n') + 1));
-    // With hospital coefficients (the fused path then cuts each hospital id out of its line) and without.
+    // With a hospital coefficient (the fused path then cuts that hospital's id out of its line), without any, and
+    // with 60 (more distinct coefficients than the usual-row table is made for: every row takes the general path).
     const rate = JSON.parse(readFileSync(join(EX, 'policy-rate.json'), 'utf8')) as { coefficients: Record<string, unknown> };
     delete rate.coefficients['by_hospital'];
-    for (const policy of [join(EX, 'policy-rate.json'), file('policy-no-hospital.json', JSON.stringify(rate))]) {
+    const none = file('policy-no-hospital.json', JSON.stringify(rate));
+    rate.coefficients['by_hospital'] = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`H${String(i + 1).padStart(3, '0')}`, (1 + (i + 1) / 1000).toFixed(3)]));
+    const many = file('policy-60-hospitals.json', JSON.stringify(rate));
+    expect(text).toContain(',H042,');
+    for (const policy of [join(EX, 'policy-rate.json'), none, many]) {
       const spec: PriceJobSpec = { kind: 'price', scheme: '', weights: table, policy, trace: false, rejects: false, header, newline: '\n', columns: [], shareColumn: null, reviewColumn: null };
       const s = scheme('chs-drg-1.1');
       const fast = new PriceJob(spec, { scheme: s });

@@ -159,7 +159,9 @@ export class PriceJob implements BatchJob<MissingWeights> {
     this.reviewAt = pos(spec.reviewColumn);
     const first = (f: CaseField): number => this.decoder.positionsOf(f)[0] ?? -1;
     this.at = { id: first('id'), cost: first('total_cost'), hid: first('hospital_id'), date: first('discharge_date') };
-    this.usual = new Float64Array(8 * this.pricer.slotCount);
+    // Slots are DRGs × 10 levels × distinct coefficients: a policy with scores of them gets no table (32 MB at most),
+    // and its usual rows take the general path.
+    this.usual = new Float64Array(8 * this.pricer.slotCount <= USUAL_TABLE_MAX ? 8 * this.pricer.slotCount : 0);
     for (const d of this.scheme.drgs.values()) this.drgNames[d.index] = d.name;
     this.ownNames = this.scheme.mdcs.every((m) => m.rules.every((r) => r.fallback.name === this.drgNames[r.fallback.drgIndex] && r.splits.every((s) => s.name === this.drgNames[s.drgIndex])));
     this.emptyTail = ASCII.encode(`${','.repeat(priceColumns(policy.method, false).length - priceColumns(policy.method, false).indexOf('patient_share'))}\n`);
@@ -195,14 +197,24 @@ export class PriceJob implements BatchJob<MissingWeights> {
     if (this.termsRange[at + 3] === 0) {
       const m = this.made;
       this.termsRange[at] = m.length;
-      m.ascii(`${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`);
+      m.ascii(this.termsCells(t));
       this.termsRange[at + 1] = m.length;
-      m.ascii(`normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`);
+      m.ascii(this.normalCells(t));
       this.termsRange[at + 2] = m.length;
       m.raw(this.emptyTail);
       this.termsRange[at + 3] = m.length;
     }
     return at;
+  }
+
+  /** `rw,coefficient,standard,[standard_points,]` of a terms. */
+  private termsCells(t: GroupTerms): string {
+    return `${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`;
+  }
+
+  /** `normal,standard,[points,]payment` of a normal case paid the standard. */
+  private normalCells(t: GroupTerms): string {
+    return `normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`;
   }
 
   /** Fill the usual row of a slot (state 1), or mark it as having none (state 2). `g` is a grouped result of the slot's DRG with its own name. */
@@ -224,8 +236,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
     u[k + 4] = m.length;
     writeHead(m, g);
     u[k + 5] = m.length;
-    m.ascii(`${t.text.rw},${t.text.coefficient},${t.text.standard},${this.points ? `${t.text.standardPoints},` : ''}`);
-    m.ascii(`normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`);
+    m.ascii(this.termsCells(t));
+    m.ascii(this.normalCells(t));
     m.raw(this.emptyTail);
     u[k + 6] = m.length;
     u[k + 7] = 1;
@@ -320,7 +332,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
           const cost = facts.cost;
           if (usualOk && share === '' && review === '' && g.status === 'grouped' && cost !== null && drgIndex >= 0 && (this.ownNames || g.drgName === this.drgNames[drgIndex])) {
             const slot = pricer.slotOf(drgIndex, hid, facts.hospitalLevel);
-            if (slot >= 0) {
+            if (slot >= 0 && 8 * slot < this.usual.length) {
               const u = this.usual;
               const k = 8 * slot;
               if (u[k + 7] === 0) this.makeUsual(slot, g);
@@ -553,6 +565,8 @@ const factsOf = (c: Pick<Case, 'id' | 'total_cost' | 'los' | 'hospital_id' | 'ho
 });
 
 const NO_NOTES: readonly Note[] = [];
+/** Numbers in PriceJob's usual table at most (8 per slot): 32 MB. */
+const USUAL_TABLE_MAX = 1 << 22;
 /** The tally slot of the normal class. */
 const NORMAL = OUTLIER_CLASSES.indexOf('normal');
 
