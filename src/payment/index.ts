@@ -10,7 +10,7 @@ import type { Pricer, PriceResult } from './price.js';
 // The region's payment policy shares a few names with the patient-side benefit policy
 // (src/settle): the public API exports this side under Payment- / Hospital- names.
 export { loadPolicy as loadPaymentPolicy, parsePolicy as parsePaymentPolicy, policySchema as paymentPolicySchema, type HighBand, type Policy as PaymentPolicy } from './policy.js';
-export { Pricer, type ClassPayment, type PriceInput, type PriceNote, type PriceResult } from './price.js';
+export { Pricer, type ClassPayment, type PriceInput, type PriceNote, type PriceResult, type UsualCase } from './price.js';
 export { OUTLIER_CLASSES, type GroupTerms, type OutlierClass, type PaymentMethod } from './types.js';
 export { CLASS_RULES } from './classes/index.js';
 export {

@@ -255,7 +255,7 @@ export class Pricer {
   }
 
   /**
-   * The usual case of a slot, built on first use: `price` returns `result`
+   * The usual case of a slot {@link slotOf} gave, built on first use: `price` returns `result`
    * for every case priced under this slot's entry with a cost in
    * [costMin, costMax] and a LOS not over losMax (or none) that is not
    * flagged for review and has no patient share, without a trace. Null when
