@@ -162,7 +162,6 @@ export class ByteWriter {
     return true;
   }
 
-
   /**
    * An amount in fen as yuan with exactly two decimals — the bytes of
    * formatYuan (src/money.ts) without making a string: integer digits only.
@@ -216,7 +215,6 @@ export class ByteWriter {
     this.room(16); // a safe integer has at most 16 digits
     this.n = digitsInto(this.buf, this.n, v);
   }
-
 
   /**
    * The bytes written so far, and start over: a copy, or with `lend` a view

@@ -222,9 +222,9 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const u = this.usual;
     const k = 8 * slot;
     const c = this.pricer.usualAt(slot);
-    const r = c?.result;
+    const r = c?.result ?? null;
     const t = r?.terms ?? null;
-    if (c === null || t === null || !r!.priced || r!.class !== 'normal' || r!.mode !== 'standard' || r!.patientShare !== null || r!.fallback !== null || r!.review || r!.notes.length > 0) {
+    if (c === null || r === null || t === null || !r.priced || r.payment === null || r.class !== 'normal' || r.mode !== 'standard' || r.patientShare !== null || r.fallback !== null || r.review || r.notes.length > 0) {
       u[k + 7] = 2;
       return;
     }
@@ -232,7 +232,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     u[k] = c.costMin;
     u[k + 1] = c.costMax;
     u[k + 2] = c.losMax;
-    u[k + 3] = r!.payment!;
+    u[k + 3] = r.payment;
     u[k + 4] = m.length;
     writeHead(m, g);
     u[k + 5] = m.length;

@@ -219,14 +219,18 @@ export class Pricer {
 
   /** The entry of a DRG index for a hospital, built on first use (null when the table has no weight for the DRG). */
   private entryAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): TermsEntry | null {
-    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
-    const ci = this.coefIdx(hospitalId, level);
-    const at = drgIndex * this.slots + (level ?? 0) * this.coefs.length + ci;
+    const at = this.slotAt(drgIndex, hospitalId, hospitalLevel);
     const e = this.entries[at];
     return e !== undefined ? e : this.entryIn(at);
   }
 
-  /** Build the entry of a slot: DRG index × slots + level (0: none) × coefficients + coefficient index. */
+  /** The slot of a DRG index for a hospital: DRG index × slots + level (0: none, or not a level 1–9) × coefficients + coefficient index. */
+  private slotAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): number {
+    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
+    return drgIndex * this.slots + (level ?? 0) * this.coefs.length + this.coefIdx(hospitalId, level);
+  }
+
+  /** Build the entry of a slot (see {@link slotAt}). */
   private entryIn(at: number): TermsEntry | null {
     const drgIndex = Math.floor(at / this.slots);
     const rest = at - drgIndex * this.slots;
@@ -244,9 +248,7 @@ export class Pricer {
    * under (see {@link usualAt}), or -1 for an index outside the scheme.
    */
   slotOf(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): number {
-    if (!(drgIndex >= 0 && drgIndex < this.schemeDrgs)) return -1;
-    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
-    return drgIndex * this.slots + (level ?? 0) * this.coefs.length + this.coefIdx(hospitalId, level);
+    return drgIndex >= 0 && drgIndex < this.schemeDrgs ? this.slotAt(drgIndex, hospitalId, hospitalLevel) : -1;
   }
 
   /** Slots {@link slotOf} can give: 0 to slotCount − 1. */
