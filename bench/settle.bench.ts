@@ -3,8 +3,9 @@
  *
  * End to end: `drg settle` on a generated file of bills (default 1,000,000
  * over 600,000 people, Zibo 2023 policy) against a fresh ledger file on
- * disk, for each transaction size and durability asked for; then the same
- * file again on the filled ledger (every bill a replay). Wall time, CPU time
+ * disk, for each transaction size, durability and threading asked for
+ * (`--modes two,lockstep`: the default two threads, or `--lockstep`); then the
+ * same file again on the filled ledger (every bill a replay). Wall time, CPU time
  * (user + system) and peak RSS come from /usr/bin/time.
  *
  * Kernels (tinybench): settleBill on decoded bills (no ledger), BillDecoder,
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     persons: { type: 'string' },
     commit: { type: 'string', default: '10000,50000,100000' },
     durability: { type: 'string', default: 'full,normal' },
+    // two: the default of drg settle (a writer thread commits while the next batch is settled); lockstep: one thread.
+    modes: { type: 'string', default: 'two,lockstep' },
     dir: { type: 'string', default: join(tmpdir(), 'drg-settle-bench') },
     'no-kernels': { type: 'boolean' },
     'no-e2e': { type: 'boolean' },
@@ -71,18 +74,18 @@ async function endToEnd(): Promise<void> {
   const bills = join(dir, `bills-${count}-${persons}.csv`);
   if (!existsSync(bills)) await writeBills(bills, count, persons);
   console.log(`\nbills: ${bills} (${fmt(count)} bills, ${fmt(persons)} people, ${(statSync(bills).size / 1048576).toFixed(0)} MB)`);
-  console.log('\n| commit every | durability | run | wall s | bills/s (wall) | CPU s | bills per CPU-second | peak RSS | ledger size | load avg before |');
-  console.log('|---:|---|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('\n| commit every | durability | threads | run | wall s | bills/s (wall) | CPU s | bills per CPU-second | peak RSS | ledger size | load avg before |');
+  console.log('|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const commit of values.commit!.split(',')) {
-    for (const durability of values.durability!.split(',')) {
+    for (const durability of values.durability!.split(',')) for (const mode of values.modes!.split(',')) {
       const ledger = join(dir, `ledger-${commit}-${durability}.db`);
       for (const f of [ledger, `${ledger}-wal`, `${ledger}-shm`]) rmSync(f, { force: true });
-      const args = ['--policy', 'zibo-2023', '--ledger', ledger, '--commit-every', commit, '--durability', durability, '-o', join(dir, 'out.csv'), bills];
+      const args = ['--policy', 'zibo-2023', '--ledger', ledger, '--commit-every', commit, '--durability', durability, ...(mode === 'lockstep' ? ['--lockstep'] : []), '-o', join(dir, 'out.csv'), bills];
       for (const run of ['first', 'replay']) {
         const before = load();
         const t = settle(args);
         const size = statSync(ledger).size + (existsSync(`${ledger}-wal`) ? statSync(`${ledger}-wal`).size : 0);
-        console.log(`| ${fmt(Number(commit))} | ${durability} | ${run} | ${t.wall.toFixed(1)} | ${fmt(count / t.wall)} | ${t.cpu.toFixed(1)} | ${fmt(count / t.cpu)} | ${fmt(t.rssMb)} MB | ${fmt(size / 1048576)} MB | ${before} |`);
+        console.log(`| ${fmt(Number(commit))} | ${durability} | ${mode} | ${run} | ${t.wall.toFixed(1)} | ${fmt(count / t.wall)} | ${t.cpu.toFixed(1)} | ${fmt(count / t.cpu)} | ${fmt(t.rssMb)} MB | ${fmt(size / 1048576)} MB | ${before} |`);
         if (!/= \d+ settled \+ \d+ replayed/.test(t.stderr)) throw new Error(t.stderr);
       }
       for (const f of [ledger, `${ledger}-wal`, `${ledger}-shm`]) rmSync(f, { force: true });

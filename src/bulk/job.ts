@@ -29,6 +29,13 @@ export interface BatchJob<A = unknown> {
    * the job a copy of every batch's output.
    */
   run(batch: RecordBatch, lend?: boolean): BatchOutput<A>;
+  /**
+   * A job that finishes its batches on another thread (in-process runs only):
+   * the batch is taken now and its output comes when the promise resolves.
+   * The pipeline lets the next batch start meanwhile and writes outputs in
+   * batch order. When present, it is used instead of {@link run}.
+   */
+  submit?(batch: RecordBatch): Promise<BatchOutput<A>>;
 }
 
 /** The spec every job kind receives: its own fields plus the input's header and line ending. */

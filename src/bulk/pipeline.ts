@@ -20,7 +20,7 @@ import { arenaByteOps, RecordSplitter, type RecordBatch } from '../io/records.js
 import { parseHeader } from '../io/rows.js';
 import { mergeAggregate } from '../jobs/registry.js';
 import { repoRoot } from '../paths.js';
-import { addCounts, type BatchJob, type Counts, type JobSpecBase } from './job.js';
+import { addCounts, type BatchJob, type BatchOutput, type Counts, type JobSpecBase } from './job.js';
 import { unpackReply } from './reply.js';
 import { SharedSlots } from './slots.js';
 import type { WorkerTask } from './worker.js';
@@ -106,17 +106,31 @@ async function runInProcess<S extends JobSpecBase>(o: PipelineOptions<S>): Promi
   const sink = new Sink(o);
   let job: BatchJob | undefined;
   const splitter = new RecordSplitter<string>(o.batchBytes ?? 256 * 1024, o.batchRecords ?? 4096, true);
+  // A job with submit(): one batch finishing elsewhere while the next runs here.
+  const pending: { size: number; output: Promise<BatchOutput> }[] = [];
+  const drainOne = async (): Promise<void> => {
+    const p = pending.shift()!;
+    await sink.done(p.size, await p.output);
+  };
   const handle = async (batch: RecordBatch): Promise<void> => {
     if (job === undefined) {
       job = o.makeLocalJob(sink.start(batch.text, o));
       await write(o.output, job.head());
       return;
     }
-    await sink.done(batch.text.length, job.run(batch));
+    if (job.submit === undefined) {
+      await sink.done(batch.text.length, job.run(batch));
+      return;
+    }
+    const output = job.submit(batch);
+    output.catch(() => undefined); // observed in drainOne; avoid an unhandled rejection meanwhile
+    pending.push({ size: batch.text.length, output });
+    while (pending.length > 1) await drainOne();
   };
   o.input.setEncoding('utf8');
   for await (const chunk of o.input) for (const b of splitter.push(chunk as string)) await handle(b);
   for (const b of splitter.end()) await handle(b);
+  while (pending.length > 0) await drainOne();
   return sink.result();
 }
 

@@ -7,9 +7,10 @@ import { dirname, resolve } from 'node:path';
 import type { BatchJob, Counts } from '../bulk/job.js';
 import { runPipeline } from '../bulk/pipeline.js';
 import { REJECTS_HEADER } from '../jobs/group.js';
-import { SettleJob, type SettleJobSpec } from '../jobs/settle.js';
+import { PipelinedSettleJob, SettleJob, type SettleJobSpec } from '../jobs/settle.js';
 import type { SettleFormat } from '../settle/format.js';
 import { Ledger, type Durability } from '../settle/ledger.js';
+import { LedgerWriter } from '../settle/ledger-writer.js';
 import { loadPolicy, resolvePolicyPath } from '../settle/policy/load.js';
 import { HELP_FLAG, oneOf, onePositional, OUTPUT_FLAG, parseCommand, required, RUN_FLAGS } from './args.js';
 import { EXIT, FatalError, UsageError } from './errors.js';
@@ -42,6 +43,9 @@ Options:
   --durability <d>      full (default: each commit reaches the disk before the
                         next batch) or normal (survives a crash of this process,
                         not a power loss)
+  --lockstep            settle and commit on one thread (default: a second
+                        thread commits each batch while the next is settled;
+                        the results are the same)
   --progress            show a progress line even when standard error is not a terminal
   -q, --quiet           no notes, no progress, no summary line
   -h, --help            this text
@@ -60,6 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects: { type: 'string' },
     'commit-every': { type: 'string' },
     durability: { type: 'string' },
+    lockstep: { type: 'boolean' },
     ...RUN_FLAGS,
     ...HELP_FLAG,
   }, usage);
@@ -80,11 +85,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   const policy = loadPolicy(policyPath);
   if (!existsSync(dirname(resolve(ledgerPath)))) throw new FatalError(`cannot open the ledger ${ledgerPath}: folder ${dirname(resolve(ledgerPath))} does not exist`);
   const source = openInput(input);
-  const ledger = Ledger.open(ledgerPath, { durability });
+  // Pipelined (the default): a second thread commits each batch while this one settles the next.
+  const lockstep = values.lockstep === true;
+  const ledger = lockstep ? Ledger.open(ledgerPath, { durability }) : undefined;
+  const writer = lockstep ? undefined : await LedgerWriter.start(ledgerPath, { durability }, policyPath);
   const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
-  let job: SettleJob | undefined;
+  let job: SettleJob | PipelinedSettleJob | undefined;
   try {
     if (rejects !== undefined) rejects.stream.write(REJECTS_HEADER);
     const result = await runPipeline<SettleJobSpec>({
@@ -97,7 +105,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       batchBytes: Math.max(256 * 1024, commitEvery * 512),
       makeSpec: (header, newline) => {
         const spec: SettleJobSpec = { kind: 'settle', format, trace: values.trace === true, rejects: rejects !== undefined, header, newline };
-        job = new SettleJob(spec, policy, ledger); // checks the header before any bill is settled
+        // Either checks the header before any bill is settled.
+        job = writer !== undefined ? new PipelinedSettleJob(spec, policy, writer) : new SettleJob(spec, policy, ledger!);
         if (!quiet && job.decoder.ignored.length > 0) process.stderr.write(`drg settle: note: ignoring column${job.decoder.ignored.length > 1 ? 's' : ''} ${job.decoder.ignored.join(', ')}\n`);
         return spec;
       },
@@ -105,6 +114,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       onProgress: progress !== undefined ? (c) => progress.update(c['read'] ?? 0) : undefined,
     });
     progress?.done();
+    if (!quiet && writer !== undefined && writer.redone > 0) process.stderr.write(`drg settle: note: ${writer.redone} batch${writer.redone > 1 ? 'es were' : ' was'} settled by the ledger's writer thread under its lock (another process wrote to the ledger meanwhile, the bills were in it already, or a bill id came back within two batches)\n`);
     await out.commit();
     await rejects?.commit();
     if (!quiet) process.stderr.write(`${summary(result.counts, policy.id, ledgerPath, performance.now() - started, values.rejects)}\n${job !== undefined ? `drg settle: this run: ${job.totals.describe()}\n` : ''}`);
@@ -115,7 +125,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     rejects?.abort();
     throw err;
   } finally {
-    ledger.close();
+    ledger?.close();
+    await writer?.close();
   }
 }
 

@@ -6,6 +6,8 @@
  *
  * Settlement depends on the bills before it (per person), so this job runs
  * in-process, in input order; it is not registered for worker threads.
+ * {@link PipelinedSettleJob} runs it with a second thread that commits each
+ * batch while this one settles the next (see settle/speculative.ts).
  */
 import type { BatchJob, BatchOutput, Counts, JobSpecBase } from '../bulk/job.js';
 import { csvLine } from '../io/csv.js';
@@ -14,8 +16,10 @@ import { ByteWriter } from '../io/bytes.js';
 import { parseBatch, type RowVisitor, visitQuoteFreeLine } from '../io/rows.js';
 import { BillDecoder } from '../settle/bill.js';
 import { outcomeCsvInto, outcomeJson, RunTotals, settleColumns, type SettleFormat } from '../settle/format.js';
-import type { Ledger, LedgerOutcome } from '../settle/ledger.js';
+import type { LedgerOutcome, SettleLedger } from '../settle/ledger.js';
 import type { CompiledPolicy } from '../settle/policy/load.js';
+import type { LedgerWriter } from '../settle/ledger-writer.js';
+import { NEEDS_LOCK } from '../settle/speculative.js';
 
 export interface SettleJobSpec extends JobSpecBase {
   readonly kind: 'settle';
@@ -38,7 +42,7 @@ export class SettleJob implements BatchJob {
   constructor(
     readonly spec: SettleJobSpec,
     private readonly policy: CompiledPolicy,
-    private readonly ledger: Ledger,
+    private readonly ledger: SettleLedger,
   ) {
     this.decoder = new BillDecoder(spec.header);
   }
@@ -48,6 +52,14 @@ export class SettleJob implements BatchJob {
   }
 
   run(batch: RecordBatch): BatchOutput {
+    const r = this.settleBatch(batch);
+    this.totals.merge(r.totals.snapshot());
+    return r.output;
+  }
+
+  /** A batch's output and the money it moved, in one transaction of the ledger; {@link totals} is left as it is. */
+  settleBatch(batch: RecordBatch): { output: BatchOutput; totals: RunTotals } {
+    const totals = new RunTotals();
     const counts = zeroSettleCounts();
     const out = this.bytes;
     let rejects = '';
@@ -55,7 +67,7 @@ export class SettleJob implements BatchJob {
     const emit = (line: number, o: LedgerOutcome, raw: () => string): void => {
       counts['read']!++;
       counts[o.status === 'reversed' && o.replayed ? 'replayed' : o.status]!++;
-      this.totals.add(o);
+      totals.add(o);
       if (o.status === 'rejected' && spec.rejects) rejects += csvLine([String(line), o.problem.code, o.problem.message, raw()]);
       else if (spec.format === 'csv') outcomeCsvInto(out, this.policy, o, spec.trace);
       else out.text(outcomeJson(line, o));
@@ -82,11 +94,16 @@ export class SettleJob implements BatchJob {
         },
         bad: (line, raw, code, message) => emit(line, { status: 'rejected', billId: '', problem: { code, message } }, () => raw),
     };
-    this.ledger.transaction(() => {
-      if (batch.text.indexOf('"') === -1) eachLine(batch, spec.newline, this.decoder.width, visitor);
-      else parseBatch(batch, this.decoder.width, spec.newline, visitor);
-    });
-    return { out: out.take(), rejects, counts };
+    try {
+      this.ledger.transaction(() => {
+        if (batch.text.indexOf('"') === -1) eachLine(batch, spec.newline, this.decoder.width, visitor);
+        else parseBatch(batch, this.decoder.width, spec.newline, visitor);
+      });
+    } catch (err) {
+      out.take(); // the batch's rows so far are void
+      throw err;
+    }
+    return { output: { out: out.take(), rejects, counts }, totals };
   }
 }
 
@@ -104,5 +121,94 @@ function eachLine(batch: RecordBatch, newline: '\n' | '\r\n', width: number, v: 
     const end = newline === '\r\n' && nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     visitQuoteFreeLine(line++, text.slice(pos, end), width, v);
     pos = nl + 1;
+  }
+}
+
+/**
+ * The settle job on two threads: this one decodes and settles a batch
+ * against the writer's {@link LedgerWriter.view} and writes the output; the
+ * writer commits it meanwhile (or settles it again under the lock when it
+ * must, see settle/speculative.ts). Outputs, totals and the ledger are those
+ * of {@link SettleJob} run batch by batch.
+ */
+export class PipelinedSettleJob implements BatchJob {
+  private readonly job: SettleJob;
+  /** While the writer settles a batch this side could not: the batches submitted meanwhile, in order. */
+  private gated: { batch: RecordBatch; resolve: (o: BatchOutput) => void; reject: (e: unknown) => void }[] | undefined;
+
+  constructor(
+    spec: SettleJobSpec,
+    policy: CompiledPolicy,
+    private readonly writer: LedgerWriter,
+  ) {
+    this.job = new SettleJob(spec, policy, writer.view);
+    writer.setSpec(spec);
+  }
+
+  get decoder(): BillDecoder {
+    return this.job.decoder;
+  }
+
+  get totals(): RunTotals {
+    return this.job.totals;
+  }
+
+  head(): string {
+    return this.job.head();
+  }
+
+  run(): BatchOutput {
+    throw new Error('PipelinedSettleJob: batches go through submit()');
+  }
+
+  /** Settle the batch here and hand it to the writer; resolves once it is committed, with the output that stands. */
+  submit(batch: RecordBatch): Promise<BatchOutput> {
+    if (this.gated === undefined) return this.settleNow(batch);
+    const gated = this.gated;
+    return new Promise((resolve, reject) => gated.push({ batch, resolve, reject }));
+  }
+
+  private settleNow(batch: RecordBatch): Promise<BatchOutput> {
+    const epoch = this.writer.currentEpoch;
+    let settled: ReturnType<SettleJob['settleBatch']>;
+    try {
+      settled = this.job.settleBatch(batch);
+    } catch (err) {
+      if (err !== NEEDS_LOCK) return Promise.reject(err);
+      // Only the writer can settle this batch. The batches after it wait for its answer: settled
+      // here before, they would be built on what this side no longer holds.
+      const answer = this.writer.commit(batch, epoch, false).then((redone) => {
+        this.job.totals.merge(redone!.totals);
+        return redone!.output;
+      });
+      this.gated = [];
+      void answer.finally(() => this.openGate()).catch(() => undefined);
+      return answer;
+    }
+    const { output, totals } = settled;
+    return this.writer.commit(batch, epoch).then((redone) => {
+      if (redone === null) {
+        this.job.totals.merge(totals.snapshot());
+        return output;
+      }
+      this.job.totals.merge(redone.totals);
+      return redone.output;
+    });
+  }
+
+  /** Settle the batches that waited, in order (until one needs the writer again). */
+  private openGate(): void {
+    const waiting = this.gated ?? [];
+    this.gated = undefined;
+    for (let i = 0; i < waiting.length; i++) {
+      // settleNow may have met another batch only the writer can settle: the rest wait for that one.
+      const again = this.gated as typeof waiting | undefined;
+      if (again !== undefined) {
+        again.push(...waiting.slice(i));
+        return;
+      }
+      const { batch, resolve, reject } = waiting[i]!;
+      this.settleNow(batch).then(resolve, reject);
+    }
   }
 }

@@ -139,6 +139,13 @@ export function outcomeJson(line: number, o: LedgerOutcome): string {
   return `${JSON.stringify({ line, ...rest, settlement })}\n`;
 }
 
+/** {@link RunTotals} as plain data. */
+export interface TotalsSnapshot {
+  readonly paid: readonly (readonly [string, number])[];
+  readonly patient: number;
+  readonly extraFund: number;
+}
+
 /** Net money moved by a run, per layer and for patients (settled minus reversed; replays move nothing). */
 export class RunTotals {
   patient = 0;
@@ -163,6 +170,22 @@ export class RunTotals {
     }
     this.patient += sign * o.settlement.patient;
     this.extraFund += sign * o.settlement.extraFund;
+  }
+
+  /** The totals as plain data (to pass between threads). */
+  snapshot(): TotalsSnapshot {
+    return { paid: [...this.byId.values()].map((slot) => [slot.id, slot.fen]), patient: this.patient, extraFund: this.extraFund };
+  }
+
+  /** Add another run's totals (its layers not seen here yet come after these). */
+  merge(t: TotalsSnapshot): void {
+    for (const [id, fen] of t.paid) {
+      let slot = this.byId.get(id);
+      if (slot === undefined) this.byId.set(id, (slot = { id, fen: 0 }));
+      slot.fen += fen;
+    }
+    this.patient += t.patient;
+    this.extraFund += t.extraFund;
   }
 
   /** Net paid per layer, in the order the layers were first seen. */

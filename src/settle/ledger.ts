@@ -34,6 +34,7 @@ import { NOT_ELIGIBLE, type LayerOutcome } from './layers/index.js';
 import type { CompiledPolicy } from './policy/load.js';
 import { settleBill, type SettleOptions, type Settlement } from './settle.js';
 import { NO_USAGE, type BillProblem, type Counters, type Usage } from './types.js';
+import { OP_END, OP_REVERSE, type WriteSet, WriteSetReader } from './write-set.js';
 
 export const LEDGER_SCHEMA_VERSION = 2;
 
@@ -93,8 +94,8 @@ export interface LedgerOptions {
   readonly mmapMb?: number;
 }
 
-/** A person's year in the open transaction (see {@link Ledger}). */
-interface YearRow {
+/** A person's year in the open transaction (see {@link Ledger}) or batch (see {@link SpeculativeLedger}). */
+export interface YearRow {
   readonly person: string;
   readonly year: number;
   admissions: number;
@@ -103,6 +104,41 @@ interface YearRow {
   inDb: boolean;
   /** Changed in the open transaction, not yet written. */
   dirty: boolean;
+}
+
+/** A bill as a ledger holds it, its delta decoded. */
+export interface StoredBill {
+  readonly status: 'settled' | 'reversed';
+  readonly fingerprint: number;
+  readonly policy: string;
+  readonly person_id: string;
+  readonly year: number;
+  readonly delta: Counters;
+  /** The settlement, packed (see {@link packResult}). */
+  readonly result: string;
+}
+
+/**
+ * What settling and reversing a bill need of a ledger ({@link settleIn},
+ * {@link reverseIn}): the SQLite file under the write lock ({@link Ledger}),
+ * or a batch settled ahead of its commit ({@link SpeculativeLedger}).
+ */
+export interface LedgerStore {
+  /** The person's year as it stands now (the same object until the transaction or batch ends). */
+  readYear(person: string, year: number): YearRow;
+  writeYear(row: YearRow, admissions: number, counters: Counters): void;
+  /** Record a newly settled bill; false (and nothing recorded) when the ledger has the id already. */
+  insertBill(bill: Bill, policyId: string, fingerprint: number, s: Settlement): boolean;
+  findBill(billId: string): StoredBill | undefined;
+  markReversed(billId: string): void;
+  /** Names the ledger in error messages. */
+  readonly path: string;
+}
+
+/** Anything a settle job can settle against: a transaction per batch, bills applied in order inside it. */
+export interface SettleLedger {
+  transaction<T>(fn: () => T): T;
+  applyOne(policy: CompiledPolicy | null, request: BillRequest, options?: SettleOptions): LedgerOutcome;
 }
 
 export type LedgerOutcome =
@@ -200,7 +236,7 @@ ${step('0x1f')}
   return new Function('bill', 'units', 'integerUnits', body) as (bill: Bill, units: Uint16Array, integerUnits: (v: number) => number) => number;
 }
 
-export class Ledger {
+export class Ledger implements LedgerStore, SettleLedger {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly st: {
@@ -262,7 +298,8 @@ export class Ledger {
       ),
       insertPerson: this.db.prepare('INSERT INTO person_year (person_id, year, admissions, counters) VALUES (?, ?, ?, ?)'),
       updatePerson: this.db.prepare('UPDATE person_year SET admissions = ?, counters = ? WHERE person_id = ? AND year = ?'),
-      markReversed: this.db.prepare("UPDATE bill SET status = 'reversed', reversed_at = ? WHERE bill_id = ?"),
+      // Only a settled bill: a batch settled ahead that reverses one twice is refused (commitWrites).
+      markReversed: this.db.prepare("UPDATE bill SET status = 'reversed', reversed_at = ? WHERE bill_id = ? AND status = 'settled'"),
       names: this.db.prepare<[], [number, string]>('SELECT id, name FROM counter_name').raw(),
       addName: this.db.prepare('INSERT OR IGNORE INTO counter_name (name) VALUES (?)'),
       nameId: this.db.prepare<[string], number>('SELECT id FROM counter_name WHERE name = ?').pluck(),
@@ -299,9 +336,7 @@ export class Ledger {
   /** Settle or reverse, in one transaction (or in the caller's, inside {@link transaction}). */
   applyOne(policy: CompiledPolicy | null, request: BillRequest, options: SettleOptions = {}): LedgerOutcome {
     if (!this.db.inTransaction) return this.transaction(() => this.applyOne(policy, request, options));
-    if (request.action === 'reverse') return this.reverseOne(policy, request.bill_id, this.now);
-    if (policy === null) throw new TypeError('settling a bill needs a policy');
-    return this.settleOne(policy, request.bill, options, this.now);
+    return applyIn(this, policy, request, options);
   }
 
   /**
@@ -361,7 +396,7 @@ export class Ledger {
   }
 
   /** A person's year, in a transaction: from memory, else from the file (and kept until the transaction ends). */
-  private readYear(person: string, year: number): YearRow {
+  readYear(person: string, year: number): YearRow {
     let byPerson = this.years.get(year);
     if (byPerson === undefined) this.years.set(year, (byPerson = new Map()));
     let row = byPerson.get(person);
@@ -375,7 +410,7 @@ export class Ledger {
     return row;
   }
 
-  private writeYear(row: YearRow, admissions: number, counters: Counters): void {
+  writeYear(row: YearRow, admissions: number, counters: Counters): void {
     row.admissions = admissions;
     row.counters = counters;
     if (!row.dirty) {
@@ -453,47 +488,117 @@ export class Ledger {
     this.db.close();
   }
 
-  private settleOne(policy: CompiledPolicy, bill: Bill, options: SettleOptions, now: number): LedgerOutcome {
-    const fingerprint = billFingerprint(bill);
-    const usage = this.readYear(bill.person_id, bill.year);
-    const r = settleBill(policy, bill, usage, options);
-    const s = r.ok ? r.settlement : null;
-    // Settled already? The insert tells (a replay is rare; its settlement above is discarded).
-    const inserted = s !== null && this.st.insertBill.run(bill.bill_id, bill.person_id, bill.year, policy.id, fingerprint, now, encodeCounters(s.delta, this.names), packResult(s)).changes === 1;
-    if (!inserted) {
-      const stored = this.st.bill.get(bill.bill_id);
-      if (stored !== undefined) {
-        if (stored.policy !== policy.id) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was settled under policy ${stored.policy}, not ${policy.id}`);
-        if (stored.fingerprint !== fingerprint) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was already settled with different content: reverse it and settle the correction under a new bill_id`);
-        return { status: 'replayed', settlement: unpackResult(stored, this.decode(stored.delta), bill.bill_id, policy), reversedSince: stored.status === 'reversed' };
-      }
-      if (!r.ok) return { status: 'rejected', billId: bill.bill_id, problem: r.problem };
-      throw new Error(`bill ${bill.bill_id} was neither inserted nor found in the ledger`);
-    }
-    // In place: the year's counters object belongs to this ledger (usage() hands out copies), and
-    // keys keep the order a copy would have, so the blob written is the same.
-    addCounters(usage.counters, s.delta, 1);
-    this.writeYear(usage, usage.admissions + 1, usage.counters);
-    return { status: 'settled', settlement: s };
+  /**
+   * SQLite's `PRAGMA data_version` of this connection: it changes when
+   * another connection (another process, or another thread) commits.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  private reverseOne(policy: CompiledPolicy | null, billId: string, now: number): LedgerOutcome {
-    const stored = this.st.bill.get(billId);
-    if (stored === undefined) return rejected(billId, 'bill_id.unknown', `bill ${billId} is not in the ledger: nothing to reverse`);
-    const delta = this.decode(stored.delta);
-    const settlement = unpackResult(stored, delta, billId, policy);
-    if (stored.status === 'reversed') return { status: 'reversed', settlement, replayed: true };
-    const usage = this.readYear(stored.person_id, stored.year);
-    if (!usage.inDb && !usage.dirty) throw new Error(`ledger ${this.path}: bill ${billId} is settled but ${stored.person_id} has no totals for ${stored.year}`);
-    const counters = { ...usage.counters };
-    addCounters(counters, delta, -1);
-    // The bill is marked first: if that fails, the year in memory is still as the file has it.
-    this.st.markReversed.run(now, billId);
-    this.writeYear(usage, usage.admissions - 1, counters);
-    return { status: 'reversed', settlement, replayed: false };
+  /**
+   * Commit a batch settled ahead by a {@link SpeculativeLedger}: in one write
+   * transaction, if no other connection has committed since `expectVersion`
+   * (its {@link dataVersion} when the batch's reads began) and every bill id
+   * is new. Returns false, having written nothing, when either fails: the
+   * batch must then be settled again under the lock.
+   */
+  commitWrites(w: WriteSet, expectVersion: number): boolean {
+    try {
+      return this.transaction(() => {
+        if (this.dataVersion() !== expectVersion) throw CONFLICT;
+        const r = new WriteSetReader(w);
+        for (let op = r.num(); op !== OP_END; op = r.num()) {
+          if (op === OP_REVERSE) {
+            if (this.st.markReversed.run(this.now, r.text()).changes !== 1) throw CONFLICT;
+            continue;
+          }
+          const fingerprint = r.num(), year = r.num();
+          const delta = r.counters();
+          const id = r.text(), person = r.text();
+          if (this.st.insertBill.run(id, person, year, w.policy, fingerprint, this.now, encodeCounters(delta, this.names), r.text()).changes !== 1) throw CONFLICT;
+        }
+        while (!r.done) {
+          const year = r.num(), admissions = r.num(), inFile = r.num() === 1;
+          const blob = encodeCounters(r.counters(), this.names);
+          const person = r.text();
+          if (inFile) {
+            if (this.st.updatePerson.run(admissions, blob, person, year).changes !== 1) throw CONFLICT;
+          } else this.st.insertPerson.run(person, year, admissions, blob);
+        }
+        return true;
+      });
+    } catch (err) {
+      if (err === CONFLICT || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      throw err;
+    }
+  }
+
+  /** Store: insert the bill; its id already there is found by the insert itself (no look-up first). */
+  insertBill(bill: Bill, policyId: string, fingerprint: number, s: Settlement): boolean {
+    return this.st.insertBill.run(bill.bill_id, bill.person_id, bill.year, policyId, fingerprint, this.now, encodeCounters(s.delta, this.names), packResult(s)).changes === 1;
+  }
+
+  findBill(billId: string): StoredBill | undefined {
+    const row = this.st.bill.get(billId);
+    return row === undefined ? undefined : { ...row, delta: this.decode(row.delta) };
+  }
+
+  markReversed(billId: string): void {
+    this.st.markReversed.run(this.now, billId);
   }
 }
 
+/** Settle or reverse one request against a store (see {@link Ledger.applyOne}). */
+export function applyIn(store: LedgerStore, policy: CompiledPolicy | null, request: BillRequest, options: SettleOptions): LedgerOutcome {
+  if (request.action === 'reverse') return reverseIn(store, policy, request.bill_id);
+  if (policy === null) throw new TypeError('settling a bill needs a policy');
+  return settleIn(store, policy, request.bill, options);
+}
+
+function settleIn(store: LedgerStore, policy: CompiledPolicy, bill: Bill, options: SettleOptions): LedgerOutcome {
+  const fingerprint = billFingerprint(bill);
+  const usage = store.readYear(bill.person_id, bill.year);
+  const r = settleBill(policy, bill, usage, options);
+  const s = r.ok ? r.settlement : null;
+  // Settled already? The insert tells (a replay is rare; its settlement above is discarded).
+  const inserted = s !== null && store.insertBill(bill, policy.id, fingerprint, s);
+  if (!inserted) {
+    const stored = store.findBill(bill.bill_id);
+    if (stored !== undefined) {
+      if (stored.policy !== policy.id) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was settled under policy ${stored.policy}, not ${policy.id}`);
+      if (stored.fingerprint !== fingerprint) return rejected(bill.bill_id, 'bill_id.conflict', `bill ${bill.bill_id} was already settled with different content: reverse it and settle the correction under a new bill_id`);
+      return { status: 'replayed', settlement: unpackResult(stored, stored.delta, bill.bill_id, policy), reversedSince: stored.status === 'reversed' };
+    }
+    if (!r.ok) return { status: 'rejected', billId: bill.bill_id, problem: r.problem };
+    throw new Error(`bill ${bill.bill_id} was neither inserted nor found in the ledger`);
+  }
+  // In place: the year's counters object belongs to the store (usage() hands out copies), and
+  // keys keep the order a copy would have, so the blob written is the same.
+  addCounters(usage.counters, s.delta, 1);
+  store.writeYear(usage, usage.admissions + 1, usage.counters);
+  return { status: 'settled', settlement: s };
+}
+
+function reverseIn(store: LedgerStore, policy: CompiledPolicy | null, billId: string): LedgerOutcome {
+  const stored = store.findBill(billId);
+  if (stored === undefined) return rejected(billId, 'bill_id.unknown', `bill ${billId} is not in the ledger: nothing to reverse`);
+  const delta = stored.delta;
+  const settlement = unpackResult(stored, delta, billId, policy);
+  if (stored.status === 'reversed') return { status: 'reversed', settlement, replayed: true };
+  const usage = store.readYear(stored.person_id, stored.year);
+  if (!usage.inDb && !usage.dirty) throw new Error(`ledger ${store.path}: bill ${billId} is settled but ${stored.person_id} has no totals for ${stored.year}`);
+  const counters = { ...usage.counters };
+  addCounters(counters, delta, -1);
+  // The bill is marked first: if that fails, the year in memory is still as the file has it.
+  store.markReversed(billId);
+  store.writeYear(usage, usage.admissions - 1, counters);
+  return { status: 'reversed', settlement, replayed: false };
+}
+
+
+/** Thrown inside {@link Ledger.commitWrites} to roll its transaction back. */
+const CONFLICT = new Error('the batch conflicts with the ledger');
 
 function rejected(billId: string, code: string, message: string): LedgerOutcome {
   return { status: 'rejected', billId, problem: { code, field: 'bill_id', message } };
@@ -553,7 +658,7 @@ const jsonMemo = new Map<string, string>();
 type PackedLayer = [string, Fen, Fen, string, string?, [Fen, Fen | null, string, Fen, Fen][]?];
 type Packed = [string, string, number, Fen, Fen, Fen, Fen, Fen | null, Fen, Fen, PackedLayer[]];
 
-function unpackResult(row: BillRow, delta: Counters, bill: string, policy: CompiledPolicy | null): Settlement {
+function unpackResult(row: Pick<StoredBill, 'result' | 'person_id' | 'year' | 'policy'>, delta: Counters, bill: string, policy: CompiledPolicy | null): Settlement {
   const p = JSON.parse(row.result) as Packed;
   const stored = new Map(p[10].map((l) => [l[0], l]));
   // The policy's layers in order (those not stored did not apply), then any stored layer the policy lacks.
