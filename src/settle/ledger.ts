@@ -104,6 +104,38 @@ export interface YearRow {
   inDb: boolean;
   /** Changed in the open transaction, not yet written. */
   dirty: boolean;
+  /** The last batch not yet committed that changed it (a {@link SpeculativeLedger}'s; 0 otherwise). */
+  batch: number;
+}
+
+/**
+ * A person's year from `years` (by year, then person); on a miss read from
+ * the file with `get` and held there, and `onRead` told of it.
+ */
+export function holdYear(years: Map<number, Map<string, YearRow>>, person: string, year: number, get: (person: string, year: number) => [number, Buffer] | undefined, decode: (blob: Buffer) => Counters, onRead?: (row: YearRow) => void): YearRow {
+  let byPerson = years.get(year);
+  if (byPerson === undefined) years.set(year, (byPerson = new Map()));
+  let row = byPerson.get(person);
+  if (row === undefined) {
+    const r = get(person, year);
+    row = r === undefined
+      ? { person, year, admissions: 0, counters: {}, inDb: false, dirty: false, batch: 0 }
+      : { person, year, admissions: r[0], counters: decode(r[1]), inDb: true, dirty: false, batch: 0 };
+    byPerson.set(person, row);
+    onRead?.(row);
+  }
+  return row;
+}
+
+/** Counters from a blob of the file; names another connection added since are read first (`reload`). */
+export function decodeBlob(blob: Uint8Array, names: CounterNames, reload: () => void, path: string): Counters {
+  let c = decodeCounters(blob, names);
+  if (c === undefined) {
+    reload();
+    c = decodeCounters(blob, names);
+    if (c === undefined) throw new Error(`ledger ${path}: a counters blob names a counter missing from counter_name`);
+  }
+  return c;
 }
 
 /** A bill as a ledger holds it, its delta decoded. */
@@ -381,14 +413,11 @@ export class Ledger implements LedgerStore, SettleLedger {
 
   /** Counters from a blob of the file (names another connection added since are read first). */
   private decode(blob: Buffer): Counters {
-    let c = decodeCounters(blob, this.names);
-    if (c === undefined) {
-      this.loadNames();
-      c = decodeCounters(blob, this.names);
-      if (c === undefined) throw new Error(`ledger ${this.path}: a counters blob names a counter missing from counter_name`);
-    }
-    return c;
+    return decodeBlob(blob, this.names, () => this.loadNames(), this.path);
   }
+
+  private readonly getPerson = (person: string, year: number): [number, Buffer] | undefined => this.st.person.get(person, year);
+  private readonly decodeFn = (blob: Buffer): Counters => this.decode(blob);
 
   private forgetYears(): void {
     this.years.clear();
@@ -397,17 +426,7 @@ export class Ledger implements LedgerStore, SettleLedger {
 
   /** A person's year, in a transaction: from memory, else from the file (and kept until the transaction ends). */
   readYear(person: string, year: number): YearRow {
-    let byPerson = this.years.get(year);
-    if (byPerson === undefined) this.years.set(year, (byPerson = new Map()));
-    let row = byPerson.get(person);
-    if (row === undefined) {
-      const r = this.st.person.get(person, year);
-      row = r === undefined
-        ? { person, year, admissions: 0, counters: {}, inDb: false, dirty: false }
-        : { person, year, admissions: r[0], counters: this.decode(r[1]), inDb: true, dirty: false };
-      byPerson.set(person, row);
-    }
-    return row;
+    return holdYear(this.years, person, year, this.getPerson, this.decodeFn);
   }
 
   writeYear(row: YearRow, admissions: number, counters: Counters): void {

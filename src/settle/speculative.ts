@@ -26,18 +26,16 @@
  * outcome is always what settling under the lock, batch by batch, gives.
  */
 import Database from 'better-sqlite3';
-import { CounterNames, decodeCounters } from './counter-codec.js';
+import { CounterNames } from './counter-codec.js';
 import type { Bill, BillRequest } from './bill.js';
-import { applyIn, type LedgerOutcome, type LedgerStore, packResult, type SettleLedger, type StoredBill, type YearRow } from './ledger.js';
+import { applyIn, decodeBlob, holdYear, type LedgerOutcome, type LedgerStore, packResult, type SettleLedger, type StoredBill, type YearRow } from './ledger.js';
 import { OP_END, OP_INSERT, OP_REVERSE, type WriteSet, WriteSetWriter } from './write-set.js';
 import type { CompiledPolicy } from './policy/load.js';
 import type { SettleOptions, Settlement } from './settle.js';
 import type { Counters } from './types.js';
 
-/** A person's year held here, with the last batch that changed it. */
-interface HeldYear extends YearRow {
-  batch: number;
-}
+/** A person's year held here (its `batch` is the last batch that changed it). */
+type HeldYear = YearRow;
 
 /**
  * Thrown when a batch touches a bill that a batch not yet committed settled
@@ -167,19 +165,14 @@ export class SpeculativeLedger implements LedgerStore, SettleLedger {
   }
 
   readYear(person: string, year: number): YearRow {
-    let byPerson = this.years.get(year);
-    if (byPerson === undefined) this.years.set(year, (byPerson = new Map()));
-    let row = byPerson.get(person);
-    if (row === undefined) {
-      const r = this.st.person.get(person, year);
-      row = r === undefined
-        ? { person, year, admissions: 0, counters: {}, inDb: false, dirty: false, batch: 0 }
-        : { person, year, admissions: r[0], counters: this.decode(r[1]), inDb: true, dirty: false, batch: 0 };
-      byPerson.set(person, row);
-      this.fresh.push(row);
-    }
-    return row;
+    return holdYear(this.years, person, year, this.getPerson, this.decodeFn, this.onRead);
   }
+
+  private readonly getPerson = (person: string, year: number): [number, Buffer] | undefined => this.st.person.get(person, year);
+  private readonly decodeFn = (blob: Buffer): Counters => this.decode(blob);
+  private readonly onRead = (row: YearRow): void => {
+    this.fresh.push(row);
+  };
 
   writeYear(row: YearRow, admissions: number, counters: Counters): void {
     const held = row as HeldYear;
@@ -242,13 +235,7 @@ export class SpeculativeLedger implements LedgerStore, SettleLedger {
   }
 
   private decode(blob: Buffer): Counters {
-    let c = decodeCounters(blob, this.names);
-    if (c === undefined) {
-      this.names.load(this.st.names.iterate());
-      c = decodeCounters(blob, this.names);
-      if (c === undefined) throw new Error(`ledger ${this.path}: a counters blob names a counter missing from counter_name`);
-    }
-    return c;
+    return decodeBlob(blob, this.names, () => this.names.load(this.st.names.iterate()), this.path);
   }
 }
 
