@@ -18,7 +18,7 @@ import { BillDecoder } from '../settle/bill.js';
 import { outcomeCsvInto, outcomeJson, RunTotals, settleColumns, type SettleFormat } from '../settle/format.js';
 import type { LedgerOutcome, SettleLedger } from '../settle/ledger.js';
 import type { CompiledPolicy } from '../settle/policy/load.js';
-import type { LedgerWriter } from '../settle/ledger-writer.js';
+import type { LedgerWriter, WriterAnswer } from '../settle/ledger-writer.js';
 import { NEEDS_LOCK } from '../settle/speculative.js';
 
 export interface SettleJobSpec extends JobSpecBase {
@@ -135,6 +135,8 @@ export class PipelinedSettleJob implements BatchJob {
   private readonly job: SettleJob;
   /** While the writer settles a batch this side could not: the batches submitted meanwhile, in order. */
   private gated: { batch: RecordBatch; resolve: (o: BatchOutput) => void; reject: (e: unknown) => void }[] | undefined;
+  /** The last batch the writer settled itself held replays (see settleNow). */
+  private replaying = false;
 
   constructor(
     spec: SettleJobSpec,
@@ -170,30 +172,38 @@ export class PipelinedSettleJob implements BatchJob {
 
   private settleNow(batch: RecordBatch): Promise<BatchOutput> {
     const epoch = this.writer.currentEpoch;
-    let settled: ReturnType<SettleJob['settleBatch']>;
-    try {
-      settled = this.job.settleBatch(batch);
-    } catch (err) {
-      if (err !== NEEDS_LOCK) return Promise.reject(err);
+    let settled: ReturnType<SettleJob['settleBatch']> | undefined;
+    // A run over bills the ledger has already (a rerun after a crash, say) is refused batch after
+    // batch: while the writer's last batch held replays, leave the next to it without trying here.
+    if (!this.replaying) {
+      try {
+        settled = this.job.settleBatch(batch);
+      } catch (err) {
+        if (err !== NEEDS_LOCK) return Promise.reject(err);
+      }
+    }
+    if (settled === undefined) {
       // Only the writer can settle this batch. The batches after it wait for its answer: settled
       // here before, they would be built on what this side no longer holds.
-      const answer = this.writer.commit(batch, epoch, false).then((redone) => {
-        this.job.totals.merge(redone!.totals);
-        return redone!.output;
-      });
+      const answer = this.writer.commit(batch, epoch, false).then((redone) => this.take(redone!));
       this.gated = [];
       void answer.finally(() => this.openGate()).catch(() => undefined);
       return answer;
     }
     const { output, totals } = settled;
     return this.writer.commit(batch, epoch).then((redone) => {
-      if (redone === null) {
-        this.job.totals.merge(totals.snapshot());
-        return output;
-      }
-      this.job.totals.merge(redone.totals);
-      return redone.output;
+      if (redone !== null) return this.take(redone);
+      this.replaying = false;
+      this.job.totals.merge(totals.snapshot());
+      return output;
     });
+  }
+
+  /** The output and totals of a batch the writer settled. */
+  private take(redone: NonNullable<WriterAnswer>): BatchOutput {
+    this.replaying = (redone.output.counts['replayed'] ?? 0) > 0;
+    this.job.totals.merge(redone.totals);
+    return redone.output;
   }
 
   /** Settle the batches that waited, in order (until one needs the writer again). */

@@ -90,12 +90,14 @@ export class LedgerWriter {
 
   /** Let the writer finish the batches it has, close the file on both threads. */
   async close(): Promise<void> {
+    // The view first: the writer's connection, closed last, checkpoints the WAL into the file and removes it
+    // (a read-only connection cannot), and its checkpoints no longer wait for this side's reads.
+    this.view.close();
     if (this.failure === undefined) {
       const done = new Promise<void>((resolve) => (this.closed = resolve));
       this.post({ type: 'close' });
       await done;
     }
-    this.view.close();
     await this.worker.terminate();
   }
 

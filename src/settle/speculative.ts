@@ -133,12 +133,13 @@ export class SpeculativeLedger implements LedgerStore, SettleLedger {
   }
 
   /**
-   * The batch last begun could not be settled here ({@link NEEDS_LOCK}; its
-   * partial work is forgotten with everything else held): its number, for the
-   * writer, which settles it under the lock.
+   * A number for a batch not settled here (after {@link NEEDS_LOCK}, or not
+   * tried), for the writer, which settles it under the lock. Everything held
+   * is forgotten: the writer's answer makes the file the truth again.
    */
   skipBatch(): number {
-    return this.lastBatch;
+    this.reset();
+    return ++this.lastBatch;
   }
 
   /** The batch is in the file: forget what only it held. */
