@@ -183,11 +183,14 @@ export class PipelinedSettleJob implements BatchJob {
       }
     }
     if (settled === undefined) {
-      // Only the writer can settle this batch. The batches after it wait for its answer: settled
-      // here before, they would be built on what this side no longer holds.
       const answer = this.writer.commit(batch, epoch, false).then((redone) => this.take(redone!));
-      this.gated = [];
-      void answer.finally(() => this.openGate()).catch(() => undefined);
+      // Only the writer can settle this batch. Unless it is not even tried here (replays), the
+      // batches after it wait for its answer: settled here before, they would be built on what
+      // this side no longer holds (and would be settled again; the epochs see to that).
+      if (!this.replaying) {
+        this.gated = [];
+        void answer.finally(() => this.openGate()).catch(() => undefined);
+      }
       return answer;
     }
     const { output, totals } = settled;
