@@ -8,7 +8,7 @@
  * - `DRG_SCHEMES_DIR` — the folder that holds scheme packages (wins over the above)
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE_NAME = 'drg-engine';
@@ -29,6 +29,18 @@ export function repoRoot(): string {
     if (parent === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
+}
+
+/**
+ * A compiled module beside the caller (a worker thread's entry, say): the
+ * sibling `name` when the caller runs from dist/, else the same place under
+ * dist/ (tests run the TypeScript sources, which cannot start a thread).
+ */
+export function compiledSibling(callerUrl: string, name: string): string {
+  const here = fileURLToPath(callerUrl);
+  const sibling = join(dirname(here), name);
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  return join(repoRoot(), 'dist', relative(repoRoot(), dirname(here)), name);
 }
 
 /** The shared data folder: `$DRG_SHARED_DIR`, else `<repo>/../shared`. */

@@ -10,16 +10,14 @@
  * to be written, so memory does not grow with the input.
  */
 import { once } from 'node:events';
-import { existsSync, WriteStream } from 'node:fs';
+import { WriteStream } from 'node:fs';
 import { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { arenaByteOps, RecordSplitter, type RecordBatch } from '../io/records.js';
 import { parseHeader } from '../io/rows.js';
 import { mergeAggregate } from '../jobs/registry.js';
-import { repoRoot } from '../paths.js';
+import { compiledSibling } from '../paths.js';
 import { addCounts, type BatchJob, type BatchOutput, type Counts, type JobSpecBase } from './job.js';
 import { unpackReply } from './reply.js';
 import { SharedSlots } from './slots.js';
@@ -76,14 +74,6 @@ export async function write(stream: Writable, data: string | Uint8Array, written
     return;
   }
   if (!stream.write(data, written)) await once(stream, 'drain');
-}
-
-/** The compiled worker module (tests run from TypeScript sources, so resolve to dist/). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  return join(repoRoot(), 'dist/src/bulk/worker.js');
 }
 
 /** What the main thread needs of a batch's result, whether it ran here or on a worker. */
@@ -160,7 +150,7 @@ async function runOnWorkers<S extends JobSpecBase>(o: PipelineOptions<S>, worker
       // Two tasks per worker: a worker finishing a batch finds the next one already in its
       // port, instead of waiting for this thread (busy reading and writing, and sharing the
       // cores with the workers) to be scheduled and post it.
-      pool = new Piscina({ filename: workerFile(), workerData: { spec }, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 2, idleTimeout: 60_000, resourceLimits });
+      pool = new Piscina({ filename: compiledSibling(import.meta.url, 'worker.js'), workerData: { spec }, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 2, idleTimeout: 60_000, resourceLimits });
       return;
     }
     // The batch is a view into the splitter's buffer, valid until the next push: copy it

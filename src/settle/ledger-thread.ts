@@ -11,6 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordBatch } from '../io/records.js';
 import { SettleJob, type SettleJobSpec } from '../jobs/settle.js';
+import type { TotalsSnapshot } from './format.js';
 import { Ledger, type LedgerOptions } from './ledger.js';
 import type { WriteSet } from './write-set.js';
 import { loadPolicy } from './policy/load.js';
@@ -27,7 +28,7 @@ export type FromWriter =
   | { readonly type: 'closed' }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'committed'; readonly seq: number }
-  | { readonly type: 'redone'; readonly seq: number; readonly epoch: number; readonly out: Uint8Array; readonly rejects: string; readonly counts: Record<string, number>; readonly totals: ReturnType<SettleJob['totals']['snapshot']> }
+  | { readonly type: 'redone'; readonly seq: number; readonly epoch: number; readonly out: Uint8Array; readonly rejects: string; readonly counts: Record<string, number>; readonly totals: TotalsSnapshot }
   | { readonly type: 'error'; readonly seq: number; readonly message: string };
 
 export interface WriterData {

@@ -6,13 +6,10 @@
  * not yet committed did). A batch the writer refuses is settled again there,
  * under the lock, and its output replaces the one settled here.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchOutput } from '../bulk/job.js';
 import type { RecordBatch } from '../io/records.js';
-import { repoRoot } from '../paths.js';
+import { compiledSibling } from '../paths.js';
 import type { TotalsSnapshot } from './format.js';
 import type { LedgerOptions } from './ledger.js';
 import type { FromWriter, ToWriter, WriterData } from './ledger-thread.js';
@@ -41,7 +38,7 @@ export class LedgerWriter {
   /** Start the writing thread on a ledger file (created when missing) and wait until it holds the file. */
   static async start(path: string, options: LedgerOptions, policyPath: string): Promise<LedgerWriter> {
     const data: WriterData = { path, options, policyPath };
-    const worker = new Worker(threadFile(), { workerData: data });
+    const worker = new Worker(compiledSibling(import.meta.url, 'ledger-thread.js'), { workerData: data });
     let onMessage: (m: FromWriter) => void = () => undefined;
     let onError: (err: Error) => void = () => undefined;
     const onExit = (): void => onError(new Error('the ledger writer thread stopped before it was ready'));
@@ -138,12 +135,4 @@ export class LedgerWriter {
     this.waiting.clear();
     this.closed?.();
   }
-}
-
-/** The compiled thread module (tests run from TypeScript sources, so resolve to dist/). */
-function threadFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'ledger-thread.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  return join(repoRoot(), 'dist/src/settle/ledger-thread.js');
 }

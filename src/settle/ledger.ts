@@ -448,12 +448,17 @@ export class Ledger implements LedgerStore, SettleLedger {
     this.dirty = [];
     for (const r of rows) {
       r.dirty = false;
-      if (r.inDb) this.st.updatePerson.run(r.admissions, encodeCounters(r.counters, this.names), r.person, r.year);
-      else {
-        this.st.insertPerson.run(r.person, r.year, r.admissions, encodeCounters(r.counters, this.names));
-        r.inDb = true;
-      }
+      this.putYear(r.person, r.year, r.admissions, r.counters, r.inDb);
+      r.inDb = true;
     }
+  }
+
+  /** Write a person's year: update the row (false when it is not there) or insert it. */
+  private putYear(person: string, year: number, admissions: number, counters: Counters, inFile: boolean): boolean {
+    const blob = encodeCounters(counters, this.names);
+    if (inFile) return this.st.updatePerson.run(admissions, blob, person, year).changes === 1;
+    this.st.insertPerson.run(person, year, admissions, blob);
+    return true;
   }
 
   /** The stored settlement of a bill and its status, if the ledger has it. */
@@ -518,9 +523,10 @@ export class Ledger implements LedgerStore, SettleLedger {
   /**
    * Commit a batch settled ahead by a {@link SpeculativeLedger}: in one write
    * transaction, if no other connection has committed since `expectVersion`
-   * (its {@link dataVersion} when the batch's reads began) and every bill id
-   * is new. Returns false, having written nothing, when either fails: the
-   * batch must then be settled again under the lock.
+   * (its {@link dataVersion} before the batch's reads began), every bill id it
+   * inserts is new, every bill it reverses is still settled and every year it
+   * updates is there. Returns false, having written nothing, when one fails:
+   * the batch must then be settled again under the lock.
    */
   commitWrites(w: WriteSet, expectVersion: number): boolean {
     try {
@@ -539,11 +545,8 @@ export class Ledger implements LedgerStore, SettleLedger {
         }
         while (!r.done) {
           const year = r.num(), admissions = r.num(), inFile = r.num() === 1;
-          const blob = encodeCounters(r.counters(), this.names);
-          const person = r.text();
-          if (inFile) {
-            if (this.st.updatePerson.run(admissions, blob, person, year).changes !== 1) throw CONFLICT;
-          } else this.st.insertPerson.run(person, year, admissions, blob);
+          const counters = r.counters();
+          if (!this.putYear(r.text(), year, admissions, counters, inFile)) throw CONFLICT;
         }
         return true;
       });

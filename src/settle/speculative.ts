@@ -34,9 +34,6 @@ import type { CompiledPolicy } from './policy/load.js';
 import type { SettleOptions, Settlement } from './settle.js';
 import type { Counters } from './types.js';
 
-/** A person's year held here (its `batch` is the last batch that changed it). */
-type HeldYear = YearRow;
-
 /**
  * Thrown when a batch touches a bill that a batch not yet committed settled
  * or reversed (the same bill id twice, or a quick reversal): this side does
@@ -59,22 +56,22 @@ export class SpeculativeLedger implements LedgerStore, SettleLedger {
     throw new Error(`counter ${name} has no number yet`);
   });
   /** Persons' years changed by batches not yet committed, by year, then person. */
-  private readonly years = new Map<number, Map<string, HeldYear>>();
+  private readonly years = new Map<number, Map<string, YearRow>>();
   /**
    * Per batch not yet committed: the years it changed (to forget them once it is) and the ids of
    * the bills it settled or reversed, made a set only when a look-up needs it (reversals and
    * refused bills; a bill settled again is found by the writer's insert).
    */
-  private readonly touched = new Map<number, { years: HeldYear[]; bills: InFlightIds }>();
+  private readonly touched = new Map<number, { years: YearRow[]; bills: InFlightIds }>();
   /** The batch being settled (0: none). */
   private batch = 0;
   private lastBatch = 0;
   private policyId = '';
   private readonly out = new WriteSetWriter();
-  private dirty: HeldYear[] = [];
+  private dirty: YearRow[] = [];
   private billIds = new InFlightIds();
   /** Years read from the file in this batch: those it does not change are forgotten when it ends. */
-  private fresh: HeldYear[] = [];
+  private fresh: YearRow[] = [];
   private writes: WriteSet | undefined;
 
   /** Open the file read-only: the writing thread has created it (and its WAL) already. */
@@ -176,13 +173,12 @@ export class SpeculativeLedger implements LedgerStore, SettleLedger {
   };
 
   writeYear(row: YearRow, admissions: number, counters: Counters): void {
-    const held = row as HeldYear;
-    held.admissions = admissions;
-    held.counters = counters;
-    held.batch = this.batch;
-    if (!held.dirty) {
-      held.dirty = true;
-      this.dirty.push(held);
+    row.admissions = admissions;
+    row.counters = counters;
+    row.batch = this.batch;
+    if (!row.dirty) {
+      row.dirty = true;
+      this.dirty.push(row);
     }
   }
 

@@ -14,6 +14,7 @@
  * Every text is its byte length (in the numbers) followed by its bytes.
  * Amounts and fingerprints are safe integers, exact in a double.
  */
+import { ByteWriter } from '../io/bytes.js';
 import type { Counters } from './types.js';
 
 export const OP_INSERT = 0;
@@ -27,14 +28,11 @@ export interface WriteSet {
   readonly bytes: Uint8Array;
 }
 
-const encoder = new TextEncoder();
-
 /** Builds a {@link WriteSet}; reused batch after batch. */
 export class WriteSetWriter {
   private nums = new Float64Array(1 << 16);
   private n = 0;
-  private bytes = new Uint8Array(1 << 18);
-  private b = 0;
+  private readonly bytes = new ByteWriter(1 << 18);
   private readonly nameIds = new Map<string, number>();
   private readonly names: string[] = [];
 
@@ -48,22 +46,9 @@ export class WriteSetWriter {
   }
 
   text(s: string): void {
-    if (this.b + s.length * 3 > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.b + s.length * 3));
-      grown.set(this.bytes.subarray(0, this.b));
-      this.bytes = grown;
-    }
-    const bytes = this.bytes;
-    const start = this.b;
-    let i = 0;
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 127) break;
-      bytes[start + i] = c;
-    }
-    const len = i === s.length ? i : encoder.encodeInto(s, bytes.subarray(start)).written;
-    this.b = start + len;
-    this.num(len);
+    const start = this.bytes.length;
+    this.bytes.text(s);
+    this.num(this.bytes.length - start);
   }
 
   counters(c: Readonly<Counters>): void {
@@ -85,16 +70,15 @@ export class WriteSetWriter {
 
   /** The write set so far (copies of the used parts, to transfer); starts the next. */
   take(policy: string): WriteSet {
-    const w: WriteSet = { policy, names: this.names.slice(), nums: this.nums.slice(0, this.n), bytes: this.bytes.slice(0, this.b) };
+    const w: WriteSet = { policy, names: this.names.slice(), nums: this.nums.slice(0, this.n), bytes: this.bytes.take() };
     this.n = 0;
-    this.b = 0;
     return w;
   }
 
   /** Drop what was written since the last take. */
   clear(): void {
     this.n = 0;
-    this.b = 0;
+    this.bytes.take(true);
   }
 }
 
