@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvRows, requireBuilt, ROOT, runDrg, writeIn } from './helpers.js';
 
@@ -134,6 +135,22 @@ describe('drg settle: errors', () => {
     expect(drg(['settle', '--policy', 'zibo-2023', EXAMPLE])).toMatchObject({ code: 2, err: expect.stringContaining('--ledger is required') });
     expect(drg(['settle', '--policy', 'zibo-2023', '--ledger', ledger(), '--commit-every', '0', EXAMPLE])).toMatchObject({ code: 2 });
     expect(drg(['settle', '--policy', 'zibo-2023', '--ledger', join(tmp, 'no/such/dir/l.db'), EXAMPLE])).toMatchObject({ code: 1, err: expect.stringContaining('does not exist') });
+  });
+  it('a ledger file that is not a ledger: exit 1, a message naming the file, no output file (both modes)', () => {
+    const other = ledger();
+    const db = new Database(other);
+    db.exec("CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID; INSERT INTO ledger_meta VALUES ('schema_version', '1')");
+    db.close();
+    const junk = file('junk.db', 'not a database at all, just text\n'.repeat(100));
+    const out = join(tmp, 'never-ledger.csv');
+    for (const mode of [[], ['--lockstep']]) {
+      expect(drg(['settle', '--policy', 'zibo-2023', '--ledger', other, ...mode, EXAMPLE, '-o', out])).toMatchObject({
+        code: 1,
+        err: `drg settle: cannot open the ledger ${other}: ledger ${other} has schema version 1; this engine reads version 2\n`,
+      });
+      expect(drg(['settle', '--policy', 'zibo-2023', '--ledger', junk, ...mode, EXAMPLE, '-o', out])).toMatchObject({ code: 1, err: `drg settle: cannot open the ledger ${junk}: file is not a database\n` });
+      expect(existsSync(out)).toBe(false);
+    }
   });
   it('leaves no temporary files behind', () => {
     expect(readdirSync(tmp).filter((f) => f.includes('.partial-'))).toEqual([]);

@@ -87,8 +87,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   const source = openInput(input);
   // Pipelined (the default): a second thread commits each batch while this one settles the next.
   const lockstep = values.lockstep === true;
-  const ledger = lockstep ? Ledger.open(ledgerPath, { durability }) : undefined;
-  const writer = lockstep ? undefined : await LedgerWriter.start(ledgerPath, { durability }, policyPath);
+  let ledger: Ledger | undefined;
+  let writer: LedgerWriter | undefined;
+  try {
+    if (lockstep) ledger = Ledger.open(ledgerPath, { durability });
+    else writer = await LedgerWriter.start(ledgerPath, { durability }, policyPath);
+  } catch (err) {
+    // Not a database, another schema version, no permission: the file's fault, not the engine's.
+    if (source !== process.stdin) source.destroy();
+    throw new FatalError(`cannot open the ledger ${ledgerPath}: ${(err as Error).message}`);
+  }
   const progress = progressFor(source, input, values);
   const out = new AtomicOutput(values.output);
   const rejects = values.rejects !== undefined ? new AtomicOutput(values.rejects) : undefined;
