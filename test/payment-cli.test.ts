@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordSplitter } from '../src/io/records.js';
 import { parseHeader } from '../src/io/rows.js';
@@ -14,6 +15,7 @@ import { PriceJob, type PriceJobSpec } from '../src/jobs/price.js';
 import type { Fen } from '../src/money.js';
 import { loadPolicy } from '../src/payment/policy.js';
 import { Pricer } from '../src/payment/price.js';
+import { OUTLIER_CLASSES } from '../src/payment/types.js';
 import { loadWeightTable } from '../weights/table.js';
 import { loadSchemeSync, type CompiledScheme } from '../groupers/chs-drg/index.js';
 import { csvRows, miniCopy, requireBuilt, requireShared, ROOT, runDrg, scheme, writeIn } from './helpers.js';
@@ -237,6 +239,41 @@ describe('drg price', () => {
     expect(inside).toBeGreaterThan(1000);
     expect(outside).toBeGreaterThan(1000);
     expect(slots.size).toBeGreaterThan(2000);
+  });
+
+  it('quote classes and pays a case by its cost as price does, outliers included', () => {
+    const s = scheme('chs-drg-1.1');
+    const counts: Record<string, number> = {};
+    for (const file of ['policy-rate.json', 'policy-points.json']) {
+      const policy = loadPolicy(join(EX, file));
+      const p = new Pricer(policy, loadWeightTable(table, { scheme: s }), s);
+      const rng = fc.sample(fc.integer({ min: 0, max: 3_000_000 }), { numRuns: 12, seed: 7 });
+      // Every third DRG, at two levels, with and without a coefficient of its own.
+      for (const d of [...s.drgs.values()].filter((_, i) => i % 3 === 0))
+        for (const hospitalLevel of [null, 3])
+          for (const hospitalId of [null, 'H007']) {
+            const slot = p.slotOf(d.index, hospitalId, hospitalLevel);
+            const u = p.usualAt(slot);
+            if (u === null) {
+              expect(p.quote(slot, 100_000)).toBe(-1);
+              continue;
+            }
+            const t = p.price({ status: 'grouped', drg: d.drg, drgIndex: d.index, cost: 1 as Fen, los: 1, hospitalId, hospitalLevel }).terms!;
+            // Around each threshold, and a spread of costs.
+            const edges = [t.low?.under, t.high?.over].filter((x): x is number => x !== undefined).flatMap((x) => [x - 1, x, x + 1]);
+            for (const cost of [0, 1, ...edges, u.costMin, u.costMax, ...rng.map((r) => Math.round((r * t.standardFen) / 1_000_000))])
+              for (const los of [null, 1, u.losMax]) {
+                const r = p.price({ status: 'grouped', drg: d.drg, drgIndex: d.index, cost: cost as Fen, los, hospitalId, hospitalLevel });
+                const k = p.quote(slot, cost);
+                expect(OUTLIER_CLASSES[k]).toBe(r.class);
+                expect(p.quotedFen).toBe(r.payment);
+                expect(p.quotedPoints()?.toString() ?? null).toBe(r.points?.toString() ?? null);
+                counts[`${file} ${r.class}`] = (counts[`${file} ${r.class}`] ?? 0) + 1;
+              }
+          }
+    }
+    // Every class a cost can give, under both methods.
+    for (const file of ['policy-rate.json', 'policy-points.json']) for (const c of ['normal', 'low', 'high']) expect(counts[`${file} ${c}`]).toBeGreaterThan(200);
   });
 
   it('writes each row\'s own DRG name when two splits of one DRG carry different names', () => {

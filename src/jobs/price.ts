@@ -62,7 +62,7 @@ export function priceColumns(method: Policy['method'], trace: boolean): string[]
 
 /** Slots of the per-batch tally: the classes (in OUTLIER_CLASSES order), then these. */
 const K = OUTLIER_CLASSES.length;
-const T = { Unpriced: K, Payment: K + 1, Fund: K + 2, Review: K + 3, Size: K + 4 } as const;
+const T = { Unpriced: K, Payment: K + 1, Fund: K + 2, Review: K + 3, Read: K + 4, Size: K + 5 } as const;
 const CLASS_INDEX = Object.fromEntries(OUTLIER_CLASSES.map((c, i) => [c, i])) as Record<OutlierClass, number>;
 
 export const PRICE_REJECTS_HEADER = csvLine(['line', 'reason', 'message', 'raw']);
@@ -126,9 +126,11 @@ export class PriceJob implements BatchJob<MissingWeights> {
    * slot, one cache line: the window of costs and LOS in which its cases are
    * paid the standard (costMin, costMax, losMax), that payment, where its runs
    * lie in `made` — `status,drg,drg_name,` from the first to the second, the
-   * cells from rw to the line end from the second to the third — and a state
-   * (0: not made yet, 1: made, 2: the slot has no usual row). A usual row
-   * reads one slot and one run of `made`, and makes no result.
+   * cells from rw to the line end from the second to the third — and a state:
+   * 0 not made yet, -1 the slot has no usual row, else where the terms cells
+   * (rw to standard) end, which an outlier's row is made of too (see
+   * Pricer.quote). A usual row reads one slot and one run of `made`, and
+   * makes no result.
    */
   private readonly usual: Float64Array;
   /** The DRG names of the scheme by DRG index: a usual row's head is made for its DRG's own name. */
@@ -139,6 +141,8 @@ export class PriceJob implements BatchJob<MissingWeights> {
    * name needs no check.
    */
   private readonly ownNames: boolean;
+  /** Per class index, `class,mode,` as the cell-by-cell path writes them (made on first use). */
+  private readonly classCells: (Uint8Array | undefined)[] = [];
   private readonly facts: RowFacts = factsOf({ id: '', total_cost: null, los: null, hospital_id: null, hospital_level: null, discharge_date: null });
   /** Text of small whole numbers (LOS, levels), made once. */
   private readonly numbers: string[] = [];
@@ -217,7 +221,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     return `normal,standard,${this.points ? `${t.text.standardPoints},` : ''}${t.text.standard}`;
   }
 
-  /** Fill the usual row of a slot (state 1), or mark it as having none (state 2). `g` is a grouped result of the slot's DRG with its own name. */
+  /** Fill the usual row of a slot, or mark it as having none (state -1). `g` is a grouped result of the slot's DRG with its own name. */
   private makeUsual(slot: number, g: GroupResult): void {
     const u = this.usual;
     const k = 8 * slot;
@@ -225,7 +229,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     const r = c?.result ?? null;
     const t = r?.terms ?? null;
     if (c === null || r === null || t === null || !r.priced || r.payment === null || r.class !== 'normal' || r.mode !== 'standard' || r.patientShare !== null || r.fallback !== null || r.review || r.notes.length > 0) {
-      u[k + 7] = 2;
+      u[k + 7] = -1;
       return;
     }
     const m = this.made;
@@ -237,10 +241,33 @@ export class PriceJob implements BatchJob<MissingWeights> {
     writeHead(m, g);
     u[k + 5] = m.length;
     m.ascii(this.termsCells(t));
+    const cellsEnd = m.length;
     m.ascii(this.normalCells(t));
     m.raw(this.emptyTail);
     u[k + 6] = m.length;
-    u[k + 7] = 1;
+    u[k + 7] = cellsEnd;
+  }
+
+  /**
+   * The row of a case {@link Pricer.quote} classed (class index `cls`) under
+   * the made slot at `k`: the usual row's cells up to standard, then class,
+   * mode, points, payment and the empty tail, as the cell-by-cell path
+   * writes them. False, with nothing written, when a cell needs that path.
+   */
+  private writeQuoted(f: RowFacts, k: number, cls: number): boolean {
+    const u = this.usual;
+    const points = this.points ? this.pricer.quotedPoints() : null;
+    if (this.points && points === null) return false;
+    if (!this.writeUsual(f, u[k + 4]!, u[k + 5]!, u[k + 5]!, u[k + 7]!)) return false;
+    const w = this.bytes;
+    w.raw((this.classCells[cls] ??= ASCII.encode(`${OUTLIER_CLASSES[cls]},${this.pricer.policy.pay[OUTLIER_CLASSES[cls]!]!.mode},`)));
+    if (points !== null) {
+      w.ascii(points.toString());
+      w.byte(44);
+    }
+    w.yuan(this.pricer.quotedFen);
+    w.raw(this.emptyTail);
+    return true;
   }
 
   private number(n: number): string {
@@ -336,11 +363,24 @@ export class PriceJob implements BatchJob<MissingWeights> {
               const u = this.usual;
               const k = 8 * slot;
               if (u[k + 7] === 0) this.makeUsual(slot, g);
-              if (u[k + 7] === 1 && cost >= u[k]! && cost <= u[k + 1]! && !((facts.los ?? NaN) > u[k + 2]!) && this.writeUsual(facts, u[k + 4]!, u[k + 5]!, u[k + 5]!, u[k + 6]!)) {
-                counts['read']!++;
-                tally[NORMAL]!++;
-                tally[T.Payment]! += u[k + 3]!;
-                return;
+              if (u[k + 7]! > 0 && !((facts.los ?? NaN) > u[k + 2]!)) {
+                if (cost >= u[k]! && cost <= u[k + 1]!) {
+                  if (this.writeUsual(facts, u[k + 4]!, u[k + 5]!, u[k + 5]!, u[k + 6]!)) {
+                    tally[T.Read]!++;
+                    tally[NORMAL]!++;
+                    tally[T.Payment]! += u[k + 3]!;
+                    return;
+                  }
+                } else {
+                  // An outlier by cost (a low or high case): classed and paid by the pricer's cost steps, no result made.
+                  const cls = pricer.quote(slot, cost);
+                  if (cls >= 0 && this.writeQuoted(facts, k, cls)) {
+                    tally[T.Read]!++;
+                    tally[cls]!++;
+                    tally[T.Payment]! += pricer.quotedFen;
+                    return;
+                  }
+                }
               }
             }
           }
@@ -357,6 +397,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     counts['payment_fen'] = tally[T.Payment]!;
     counts['fund_fen'] = tally[T.Fund]!;
     counts['review_flagged'] = tally[T.Review]!;
+    counts['read']! += tally[T.Read]!;
     const out = this.bytes.take(lend);
     return Object.keys(missing).length > 0 ? { out, rejects, counts, aggregate: missing } : { out, rejects, counts };
   }

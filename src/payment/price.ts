@@ -268,6 +268,76 @@ export class Pricer {
     return e === null || e.fast === null ? null : { costMin: e.costMin, costMax: e.costMax, losMax: e.losMax, result: e.fast };
   }
 
+  /** The payment (fen) of the case {@link quote} last classed. */
+  quotedFen = 0;
+  /** Under the point method, its points scaled by 10^decimals (see {@link quotedPoints}). */
+  quotedScaled = 0;
+  private quotedFixed: ClassPayment | null = null;
+
+  /**
+   * The class of a case priced under slot `slot` ({@link slotOf}) by its
+   * cost alone, for a case not flagged for review, without a patient share
+   * and with a LOS not above the slot's losMax ({@link usualAt}; none counts
+   * as not above): its index in OUTLIER_CLASSES, the payment in
+   * {@link quotedFen}. What `price` returns for such a case, outliers
+   * included, without a result or a call per rule. -1 when the slot has no
+   * usual case or a rule has no {@link ClassRule.holdsAtCost}: then `price`.
+   */
+  quote(slot: number, cost: number): number {
+    const e = this.entries[slot];
+    if (e === undefined || e === null || e.fast === null) return -1;
+    const steps = e.steps !== undefined ? e.steps : this.stepsOf(e);
+    if (steps === null) return -1;
+    const at = steps.at;
+    for (let i = 0, j = 0; i < at.length; i += 3, j++) {
+      if (cost >= at[i]! && cost <= at[i + 1]!) {
+        const plan = steps.plans[j]!;
+        this.quotedFixed = plan.fixed;
+        if (plan.fixed !== null) this.quotedFen = plan.fixed.payment;
+        else {
+          const scaled = plan.linear!.round(cost);
+          this.quotedScaled = scaled;
+          this.quotedFen = this.pointFen === null ? scaled : this.pointFen.round(scaled);
+        }
+        return at[i + 2]!;
+      }
+    }
+    return -1;
+  }
+
+  /** The points of the case {@link quote} last classed, under the point method (as `price` gives them), else null. */
+  quotedPoints(): Decimal | null {
+    if (this.pointFen === null) return null;
+    return this.quotedFixed !== null ? this.quotedFixed.points : new Decimal(this.quotedScaled).dividedBy(this.pointScale);
+  }
+
+  /**
+   * The cost steps of an entry with a usual case, made on first use: per
+   * rule that can hold, in the order tried up to the first that always does,
+   * its cost range, class index and plan. Null when a rule cannot say where
+   * it holds by cost.
+   */
+  private stepsOf(e: TermsEntry): CostSteps | null {
+    const at: number[] = [];
+    const plans: ClassPlan[] = [];
+    let steps: CostSteps | null = null;
+    for (let i = 0; i < CLASS_RULES.length; i++) {
+      const rule = CLASS_RULES[i]!;
+      if (rule.holdsAtCost === undefined || rule.notHolding === undefined) break;
+      const range = rule.holdsAtCost(e.terms, this.terms);
+      if (range !== null) {
+        at.push(range.min, range.max, this.mainClasses[i]!);
+        plans.push(this.plan(e.terms, this.mainClasses[i]!));
+      }
+      if (rule.notHolding(e.terms, this.terms) === 'always') {
+        steps = { at: Float64Array.from(at), plans };
+        break;
+      }
+    }
+    e.steps = steps;
+    return steps;
+  }
+
   /**
    * False when the hospital id spelled by text[a, b) certainly has no
    * coefficient of its own, so that pricing its case needs no string of it
@@ -307,13 +377,13 @@ export class Pricer {
       if (w === 'always') {
         const plan = this.plan(t, this.mainClasses[i]!);
         if (plan.fixed === null) break;
-        return { terms: t, costMin, costMax, losMax, fast: sharedResult(plan, t) };
+        return { terms: t, costMin, costMax, losMax, fast: sharedResult(plan, t), steps: undefined };
       }
       costMin = Math.max(costMin, w.costMin);
       costMax = Math.min(costMax, w.costMax);
       losMax = Math.min(losMax, w.losMax);
     }
-    return { terms: t, costMin: Infinity, costMax: -Infinity, losMax: -Infinity, fast: null };
+    return { terms: t, costMin: Infinity, costMax: -Infinity, losMax: -Infinity, fast: null, steps: null };
   }
 
   private compileTerms(drg: string, level: number | null, coefficient: Decimal): GroupTerms | null {
@@ -482,6 +552,14 @@ interface TermsEntry {
   readonly costMax: number;
   readonly losMax: number;
   readonly fast: PriceResult | null;
+  /** Classes by cost (see Pricer.quote); undefined: not made yet. */
+  steps: CostSteps | null | undefined;
+}
+
+/** An entry's classes by cost: at[3j], at[3j + 1] the cost range of step j, at[3j + 2] its class index; plans[j] what it pays. */
+interface CostSteps {
+  readonly at: Float64Array;
+  readonly plans: readonly ClassPlan[];
 }
 
 /** The window of an entry in which cases are paid its shared result (see Pricer.usualAt). */

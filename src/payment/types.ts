@@ -97,7 +97,26 @@ export interface ClassRule {
    * shortcut off (every case then goes through `holds`).
    */
   notHolding?(t: GroupTerms, p: PolicyTerms): CaseWindow | 'always';
+  /**
+   * Where the rule holds by cost alone, for cases of terms `t` not flagged
+   * for review whose LOS is not above the losMax of the rule's own
+   * {@link notHolding} window: whole-fen costs from `min` to `max`
+   * (inclusive, open sides ±Infinity), or null when it holds for none of
+   * them. With it on every rule tried before the first 'always' one, the
+   * pricer classes such a case by a few comparisons, outliers included
+   * (Pricer.quote). A rule without it turns that shortcut off.
+   */
+  holdsAtCost?(t: GroupTerms, p: PolicyTerms): CostRange | null;
 }
+
+/** Whole-fen costs from `min` to `max`, inclusive. */
+export interface CostRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Every cost. */
+export const ANY_COST: CostRange = Object.freeze({ min: -Infinity, max: Infinity });
 
 /**
  * A way of paying a class of cases. Every mode pays an amount linear in the

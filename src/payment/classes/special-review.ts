@@ -10,5 +10,6 @@ export const specialReview: ClassRule = {
   holds: (c, p) => c.review && p.reviewEnabled,
   // It holds only for flagged cases.
   notHolding: () => ANY_CASE,
+  holdsAtCost: () => null,
   explain: () => 'class special_review: flagged for special review (subject to the cap at hospital settlement)',
 };

@@ -13,5 +13,7 @@ export const ungroupable: ClassRule = {
   holds: (c) => c.terms === null,
   // It holds only without terms.
   notHolding: () => ANY_CASE,
+  // Cases with terms are grouped and weighted.
+  holdsAtCost: () => null,
   explain: (c) => `class ungroupable: ${WHY[c.unpaidReason] ?? c.unpaidReason}`,
 };
