@@ -13,7 +13,7 @@ import { DataError, formatIssue } from '../src/errors.js';
 import { Decimal } from '../src/money.js';
 import { computeWeights } from '../weights/compute.js';
 import { historyFromArray, historyFromSpill, SPILL_RECORD, writeSpill, type HistoryCase } from '../weights/history.js';
-import { loadWeightTable, parseWeightTable, weightFor } from '../weights/table.js';
+import { loadWeightRows, loadWeightTable, parseWeightTable, weightFor, weightTableFromRows } from '../weights/table.js';
 import { formatWeightTable } from '../weights/write.js';
 import { MINI, scheme } from './helpers.js';
 
@@ -233,6 +233,26 @@ describe('weight tables', () => {
     expect(issues(() => parseWeightTable('drg,mean_cost\nGD15,100\n', 'w.csv'))[0]).toBe('w.csv, line 1, column rw: required column "rw" is missing (header has: drg, mean_cost)');
     expect(issues(() => parseWeightTable('drg,rw,level\nGD15,0.9,3\n', 'w.csv'))).toEqual(['w.csv, line 2, column level: DRG GD15 has a row for level 3 but no default row (a row with an empty level)']);
     expect(issues(() => parseWeightTable('drg,rw,mean_cost\nGD15,0.9,-100\n', 'w.csv'))).toEqual(['w.csv, line 2, column mean_cost: must not be negative (found "-100")']);
+  });
+
+  it('rows validated on one thread rebuild the same table on another (structured clone), checked against the scheme there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drg-w-'));
+    const path = join(dir, 'w.csv');
+    writeFileSync(path, 'drg,rw,level,name,mean_cost,mean_los,points\nGD15,0.8,,,8000.00,4.5,\nGD15,0.9,3,,,,92.5\nGD13,1.25,,Another name,,,\nGD11,0.000012,,,0.00,0,\n');
+    const { table, rows } = loadWeightRows(path);
+    const again = weightTableFromRows(structuredClone(rows), { scheme: mini() });
+    const direct = loadWeightTable(path, { scheme: mini() });
+    const plain = (t: typeof table) => JSON.stringify([[...t.entries], [...t.byLevel].map(([d, m]) => [d, [...m]])]);
+    expect(plain(again)).toBe(plain(direct));
+    expect(plain(table)).toBe(plain(loadWeightTable(path)));
+    expect(again.coverage!.missing).toEqual(direct.coverage!.missing);
+    for (const e of [...again.entries.values(), ...again.byLevel.get('GD15')!.values()]) expect(e.rw).toBeInstanceOf(Decimal);
+    expect(weightFor(again, 'GD15', 3)!.points).toBeInstanceOf(Decimal);
+    expect(weightFor(again, 'GD15', null)!.meanLos).toBeInstanceOf(Decimal);
+    expect(weightFor(again, 'GD15', 3)!.points!.toString()).toBe('92.5');
+    expect(weightFor(again, 'GD15', 3)!.meanLos!.toString()).toBe('4.5'); // from the default row
+    expect(weightFor(again, 'GD11', null)!.rw.toString()).toBe('0.000012');
+    expect(issues(() => weightTableFromRows(structuredClone(rows), { scheme: scheme('chs-drg-1.1') }))).toContain('w.csv, line 5, column drg: DRG GD11 is not in scheme chs-drg-1.1');
   });
 
   it('a computed table loads back as a weight table', () => {

@@ -5,9 +5,9 @@
 import { basename } from 'node:path';
 import { readTable, validateTable } from '../src/csv/table.js';
 import { type DataIssue, IssueList } from '../src/errors.js';
-import type { Decimal, Fen } from '../src/money.js';
+import { Decimal, type Fen } from '../src/money.js';
 import type { CompiledScheme } from '../groupers/chs-drg/index.js';
-import { weightRowSchema } from './format.js';
+import { weightRowSchema, type WeightRow } from './format.js';
 
 /** The values used for one DRG at one hospital level (or the default). */
 export interface WeightEntry {
@@ -71,6 +71,38 @@ export function loadWeightTable(path: string, options: LoadWeightOptions = {}): 
 }
 
 /** Parse weight table CSV text already in memory (see {@link loadWeightTable}). */
+/**
+ * A weight table's rows as the file's validation gave them, in plain data
+ * (decimals as text): what a worker thread needs to rebuild the table with
+ * {@link weightTableFromRows} without reading and validating the file again.
+ */
+export interface WeightRows {
+  readonly file: string;
+  readonly rows: readonly { readonly line: number; readonly row: PlainWeightRow }[];
+}
+
+type PlainWeightRow = Omit<WeightRow, 'rw' | 'mean_los' | 'points'> & { rw: string; mean_los?: string | null; points?: string | null };
+
+/**
+ * {@link loadWeightTable}, also giving the validated rows as {@link WeightRows}
+ * (for a table checked here and used on worker threads).
+ */
+export function loadWeightRows(path: string, options: LoadWeightOptions = {}): { table: WeightTable; rows: WeightRows } {
+  const file = options.displayName ?? basename(path);
+  const issues = new IssueList();
+  const rows = readTable(path, weightRowSchema, issues, { displayName: file });
+  const table = compileWeights(rows, file, issues, options);
+  const text = (d: Decimal | null | undefined): string | null | undefined => (d === null || d === undefined ? d : d.toString());
+  return { table, rows: { file, rows: rows.map(({ line, row }) => ({ line, row: { ...row, rw: row.rw.toString(), mean_los: text(row.mean_los), points: text(row.points) } })) } };
+}
+
+/** The table of rows {@link loadWeightRows} validated (checked against `options.scheme` here). */
+export function weightTableFromRows(w: WeightRows, options: LoadWeightOptions = {}): WeightTable {
+  const dec = (t: string | null | undefined): Decimal | null | undefined => (t === null || t === undefined ? t : new Decimal(t));
+  const rows = w.rows.map(({ line, row }) => ({ line, row: { ...row, rw: new Decimal(row.rw), mean_los: dec(row.mean_los), points: dec(row.points) } as WeightRow }));
+  return compileWeights(rows, w.file, new IssueList(), options);
+}
+
 export function parseWeightTable(text: string, file: string, options: LoadWeightOptions = {}): WeightTable {
   const issues = new IssueList();
   const rows = validateTable(text, file, weightRowSchema, issues);

@@ -17,7 +17,7 @@ import type { RecordBatch } from '../io/records.js';
 import { parseBatch, type RowVisitor } from '../io/rows.js';
 import { parseYuan } from '../money.js';
 import { groupCase, groupPrepared, loadSchemeSync, resultSlot, type CompiledScheme, type GroupResult, type Note } from '../../groupers/chs-drg/index.js';
-import { loadWeightTable, type WeightTable } from '../../weights/table.js';
+import { loadWeightTable, weightTableFromRows, type WeightRows, type WeightTable } from '../../weights/table.js';
 import { loadPolicy, type Policy } from '../payment/policy.js';
 import { Pricer, type PriceInput, type PriceNote, type PriceResult } from '../payment/price.js';
 import { OUTLIER_CLASSES, type GroupTerms, type OutlierClass } from '../payment/types.js';
@@ -30,6 +30,8 @@ export interface PriceJobSpec extends JobSpecBase {
   readonly scheme: string;
   readonly weights: string;
   readonly policy: string;
+  /** The weight table's rows, validated where the spec was made: used instead of reading `weights` again. */
+  readonly weightRows?: WeightRows;
   readonly trace: boolean;
   /** Send malformed rows to the rejects stream instead of the output. */
   readonly rejects: boolean;
@@ -152,7 +154,7 @@ export class PriceJob implements BatchJob<MissingWeights> {
     loaded: { scheme?: CompiledScheme; weights?: WeightTable; policy?: Policy; fused?: boolean } = {},
   ) {
     this.scheme = loaded.scheme ?? loadSchemeSync(spec.scheme);
-    const weights = loaded.weights ?? loadWeightTable(spec.weights, { scheme: this.scheme });
+    const weights = loaded.weights ?? (spec.weightRows !== undefined ? weightTableFromRows(spec.weightRows, { scheme: this.scheme }) : loadWeightTable(spec.weights, { scheme: this.scheme }));
     const policy = loaded.policy ?? loadPolicy(spec.policy);
     this.pricer = new Pricer(policy, weights, this.scheme);
     this.points = policy.method === 'points';

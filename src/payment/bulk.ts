@@ -18,7 +18,7 @@ import { HospitalsJob, zeroSettleCounts, type HospitalsJobSpec } from '../jobs/h
 import { PriceJob, priceColumns, zeroPriceCounts, type MissingWeights, type PriceJobSpec } from '../jobs/price.js';
 import { resolveSchemeDir } from '../paths.js';
 import { loadSchemeSync, type CompiledScheme } from '../../groupers/chs-drg/index.js';
-import { loadWeightTable, type WeightTable } from '../../weights/table.js';
+import { loadWeightRows, loadWeightTable, type WeightTable } from '../../weights/table.js';
 import { emptyParts, settleHospitals, type SettleOptions, type Settlement, type SettlementParts } from './hospitals.js';
 import { loadPolicy, type Policy } from './policy.js';
 
@@ -71,10 +71,10 @@ export async function priceCsv(o: PriceCsvOptions): Promise<{ counts: Counts; mi
   if (loaded === undefined && workers <= 1) {
     const scheme = loadSchemeSync(schemeDir);
     loaded = { scheme, weights: loadWeightTable(weightsPath, { scheme }), policy };
-  } else if (loaded === undefined) {
-    // Workers check the table against the scheme; its own format is checked here, before any work.
-    loadWeightTable(weightsPath);
   }
+  // Workers check the table against the scheme; its own format is checked here, before any work, and the
+  // workers get the rows validated here instead of reading and validating the file once each.
+  const weightRows = loaded === undefined ? loadWeightRows(weightsPath).rows : undefined;
   const columns = o.columns !== undefined ? [...parseColumnMap(o.columns)] : [];
   const result = await runPipeline<PriceJobSpec>({
     input: source(o.input),
@@ -93,6 +93,7 @@ export async function priceCsv(o: PriceCsvOptions): Promise<{ counts: Counts; mi
         kind: 'price',
         scheme: schemeDir,
         weights: weightsPath,
+        ...(weightRows !== undefined ? { weightRows } : {}),
         policy: policyPath,
         trace: o.trace === true,
         rejects: o.rejects !== undefined,
