@@ -392,27 +392,29 @@ export class Pricer {
     const policy = this.policy;
     const lk = level !== null ? String(level) : undefined;
     let base: Decimal;
+    let standard: Decimal;
     let standardPoints: Decimal | null = null;
     let standardFen: number;
     let refStandard: Decimal;
-    let how: string;
+    // Words for traces, made only when a trace asks (terms are made for every DRG × level in use).
+    let how: () => string;
     const rw = w.rw;
     if (policy.method === 'rate') {
       const rate = (lk !== undefined ? policy.rate!.by_level?.[lk] : undefined) ?? policy.rate!.default;
       base = rw.times(rate);
-      const standard = base.times(coefficient);
-      standardFen = roundFen(standard.times(100));
+      standard = base.times(coefficient);
       refStandard = standard.times(100);
-      how = `RW ${rw} × rate ${rate} × coefficient ${coefficient} = ${formatYuan(standardFen)}`;
+      standardFen = roundFen(refStandard);
+      how = () => `RW ${rw} × rate ${rate} × coefficient ${coefficient} = ${formatYuan(standardFen)}`;
     } else {
       const pts = policy.points!;
       base = w.points ?? rw.times(pts.per_rw);
-      standardPoints = base.times(coefficient).toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP);
-      standardFen = roundFen(standardPoints.times(pts.point_value).times(100));
-      refStandard = base.times(coefficient).times(pts.point_value).times(100);
-      how = `${w.points !== null ? `base ${base} points` : `RW ${rw} × ${pts.per_rw} points`} × coefficient ${coefficient} = ${standardPoints} points × point value ${pts.point_value} = ${formatYuan(standardFen)}`;
+      standard = base.times(coefficient);
+      const sp = (standardPoints = standard.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP));
+      standardFen = roundFen(sp.times(pts.point_value).times(100));
+      refStandard = standard.times(pts.point_value).times(100);
+      how = () => `${w.points !== null ? `base ${base} points` : `RW ${rw} × ${pts.per_rw} points`} × coefficient ${coefficient} = ${sp} points × point value ${pts.point_value} = ${formatYuan(standardFen)}`;
     }
-    const standard = base.times(coefficient);
     const byMean = policy.outliers.reference === 'mean_cost';
     const ref = byMean ? new Decimal(w.meanCost!) : refStandard;
     const bands = policy.outliers.high ?? [];
@@ -433,9 +435,11 @@ export class Pricer {
       ref,
       refLabel: byMean ? 'mean cost' : 'standard',
       // Costs are whole fen: cost > k·ref exactly when cost > ⌊k·ref⌋, and cost < k·ref when cost < ⌈k·ref⌉.
-      high: band !== undefined ? { k: band.multiple, band: `$.outliers.high[${bandAt}] ${describeBand(band)}`, over: ref.times(band.multiple).floor().toNumber() } : null,
+      high: band !== undefined ? { k: band.multiple, get band() { return `$.outliers.high[${bandAt}] ${describeBand(band)}`; }, over: ref.times(band.multiple).floor().toNumber() } : null,
       low: lowK !== undefined ? { k: lowK, under: ref.times(lowK).ceil().toNumber() } : null,
-      how,
+      get how() {
+        return how();
+      },
       text: {
         rw: rw.toString(),
         coefficient: coefficient.toString(),
