@@ -12,12 +12,14 @@
  *    threads); the target is pricing adding < 20 % to grouping time. The weight table comes from `drg weights`
  *    on the same file, and the bench policy's rate is the history's overall
  *    mean cost, so standards and costs match as they would in a region.
+ *    Then both at the same time, one worker each (`--no-concurrent` to skip):
+ *    the two meet the same machine for the whole run.
  * 3. `drg weights` on 10M synthetic cases: cases/s and peak RSS (streamed:
  *    16 bytes per case spilled to disk, never the whole file in memory).
  *
  * Peak RSS is the whole process (all threads), as `DRG_REPORT_RSS=1` makes the CLI report it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     scheme: { type: 'string', default: 'chs-drg-1.1' },
     runs: { type: 'string', default: '5' },
     kernel: { type: 'boolean', default: true },
+    /** Also run drg group and drg price at the same time (one worker each). */
+    concurrent: { type: 'boolean', default: true },
   },
 });
 const scheme = values.scheme;
@@ -59,6 +63,22 @@ interface Run {
   /** CPU time of the process, all threads (user + system). */
   readonly cpu: number;
   readonly stderr: string;
+}
+
+/** {@link drg} without blocking this thread, so that two commands can run at the same time. */
+function drgAsync(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DRG_REPORT_RSS: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (code !== 0 && code !== 3) fail(new Error(`drg ${args[0]} failed: ${stderr}`));
+      else done({ seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(stderr)?.[1] ?? NaN), cpu: Number(/CPU ([\d.]+) s/.exec(stderr)?.[1] ?? NaN), stderr });
+    });
+  });
 }
 
 function drg(args: string[]): Run {
@@ -123,11 +143,13 @@ async function kernel(file: string, weights: string, policy: string): Promise<vo
 
 /**
  * The jobs themselves, in this process: the group job and the price job run on
- * the same batches (first 200,000 lines of the file), rounds alternating which
- * goes first; CPU time of this thread (process.cpuUsage), so other load on the
- * machine disturbs it less than wall time.
+ * the same batches (first 200,000 lines of the file), batch by batch, the one
+ * that goes first alternating from batch to batch, each run timed on its own.
+ * Both see the machine as it was within the same few milliseconds, which holds
+ * the ratio steady on a VM whose speed drifts within seconds (whole rounds of
+ * one job then the other gave ratios from 1.05 to 1.59 in one run).
  */
-function jobs(file: string, weights: string, policy: string, rounds = 9): void {
+function jobs(file: string, weights: string, policy: string, rounds = 5): void {
   const s = loadSchemeSync(scheme);
   const text = readFileSync(file, 'utf8');
   const head = text.slice(0, nthNewline(text, 200_001));
@@ -137,33 +159,37 @@ function jobs(file: string, weights: string, policy: string, rounds = 9): void {
   const base = { header, newline: '\n' as const, columns: [], rejects: true };
   const group = new GroupJob({ ...base, kind: 'group', scheme: '', compare: null, format: 'csv', trace: false, translate: false }, { scheme: s });
   const price = new PriceJob({ ...base, kind: 'price', scheme: '', weights, policy, trace: false, shareColumn: null, reviewColumn: null }, { scheme: s });
-  const cpu = (job: { run(b: RecordBatch): unknown }): number => {
-    const t = process.cpuUsage();
-    for (const b of batches) job.run(b);
-    const d = process.cpuUsage(t);
-    return (d.user + d.system) / 1000;
+  for (let r = 0; r < 2; r++) for (const b of batches) group.run(b), price.run(b); // warm-up
+  const timed = (job: { run(b: RecordBatch): unknown }, b: RecordBatch): number => {
+    const t = process.hrtime.bigint();
+    job.run(b);
+    return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  cpu(group);
-  cpu(price); // warm-up
   const g: number[] = [];
   const p: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      g.push(cpu(group));
-      p.push(cpu(price));
-    } else {
-      p.push(cpu(price));
-      g.push(cpu(group));
-    }
+  for (let r = 0; r < rounds; r++) {
+    let gt = 0;
+    let pt = 0;
+    batches.forEach((b, i) => {
+      if ((i + r) % 2 === 0) {
+        gt += timed(group, b);
+        pt += timed(price, b);
+      } else {
+        pt += timed(price, b);
+        gt += timed(group, b);
+      }
+    });
+    g.push(gt);
+    p.push(pt);
   }
   const ratios = g.map((x, i) => p[i]! / x);
   const rows = 200_000;
-  console.log(`\nJobs in process (batches of the first ${fmt(rows)} rows, ${rounds} rounds alternating order, CPU time of the thread, median):\n`);
-  console.log('| job | ms per round | cases/s (CPU) |');
+  console.log(`\nJobs in process (the first ${fmt(rows)} rows in ${batches.length} batches, ${rounds} rounds; per batch both jobs, which goes first alternating; median):\n`);
+  console.log('| job | ms per round | cases/s |');
   console.log('|---|---:|---:|');
   console.log(`| group | ${median(g).toFixed(0)} | ${fmt((rows * 1000) / median(g))} |`);
   console.log(`| price (group + price + write) | ${median(p).toFixed(0)} | ${fmt((rows * 1000) / median(p))} |`);
-  console.log(`\nprice ÷ group: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+  console.log(`\nprice ÷ group: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(3)).join(', ')})`);
 }
 
 function nthNewline(text: string, n: number): number {
@@ -212,6 +238,25 @@ async function main(): Promise<void> {
       const cpuRatios = g.map((r, i) => p[i]!.cpu / r.cpu);
       const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
       console.log(`| ${w} | ${gs.toFixed(2)} s | ${ps.toFixed(2)} s | ${list(ratios)} | ${list(cpuRatios)} | ${fmt(n / gs)} | ${fmt(n / ps)} | ${fmt(Math.max(...g.map((r) => r.rssMb)))} / ${fmt(Math.max(...p.map((r) => r.rssMb)))} MB |`);
+    }
+    if (values.concurrent) {
+      // Both at the same time, one worker each, one per core: both meet the same machine the whole run.
+      const g: Run[] = [];
+      const p: Run[] = [];
+      for (let i = 0; i < runs; i++) {
+        const [a, b] = await Promise.all([
+          drgAsync(['group', '--scheme', scheme, file, '-o', join(data, 'out-group.csv'), '--rejects', join(data, 'rejects-group.csv'), '--workers', '1']),
+          drgAsync(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, 'out-price.csv'), '--rejects', join(data, 'rejects-price.csv'), '--workers', '1']),
+        ]);
+        g.push(a);
+        p.push(b);
+      }
+      for (const f of ['out-group.csv', 'out-price.csv', 'rejects-group.csv', 'rejects-price.csv']) rmSync(join(data, f), { force: true });
+      const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
+      console.log(`\nAt the same time, one worker each, ${runs} rounds (median):\n`);
+      console.log('| drg group | drg price | price ÷ group (wall) | price ÷ group (CPU) |');
+      console.log('|---:|---:|---:|---:|');
+      console.log(`| ${median(g.map((r) => r.seconds)).toFixed(2)} s | ${median(p.map((r) => r.seconds)).toFixed(2)} s | ${list(g.map((r, i) => p[i]!.seconds / r.seconds))} | ${list(g.map((r, i) => p[i]!.cpu / r.cpu))} |`);
     }
     console.log(`\nlast price summary: ${/drg price: .*/.exec(drg(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, 'out.csv'), '--workers', '2']).stderr)?.[0]}`);
     rmSync(join(data, 'out.csv'), { force: true });
