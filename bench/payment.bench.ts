@@ -78,7 +78,7 @@ function drgAsync(args: string[]): Promise<Run> {
     child.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
       if (code !== 0 && code !== 3) fail(new Error(`drg ${args[0]} failed: ${stderr}`));
-      else done({ seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(stderr)?.[1] ?? NaN), cpu: Number(/CPU ([\d.]+) s/.exec(stderr)?.[1] ?? NaN), stderr });
+      else done(runOf(seconds, stderr));
     });
   });
 }
@@ -88,8 +88,19 @@ function drg(args: string[]): Run {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DRG_REPORT_RSS: '1' }, maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0 && r.status !== 3) throw new Error(`drg ${args[0]} failed: ${r.stderr}`);
-  return { seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(r.stderr)?.[1] ?? NaN), cpu: Number(/CPU ([\d.]+) s/.exec(r.stderr)?.[1] ?? NaN), stderr: r.stderr };
+  return runOf(seconds, r.stderr);
 }
+
+/** A finished run: its time, and the peak RSS and CPU time the CLI reported (DRG_REPORT_RSS=1). */
+function runOf(seconds: number, stderr: string): Run {
+  return { seconds, rssMb: Number(/peak RSS (\d+) MB/.exec(stderr)?.[1] ?? NaN), cpu: Number(/CPU ([\d.]+) s/.exec(stderr)?.[1] ?? NaN), stderr };
+}
+
+/** The arguments of `drg group` and `drg price` on one file, writing to `out` and `rejects` in the data folder. */
+const groupArgs = (file: string, out: string, rejects: string, workers: number): string[] => ['group', '--scheme', scheme, file, '-o', join(data, out), '--rejects', join(data, rejects), '--workers', String(workers)];
+const priceArgs = (file: string, weights: string, policy: string, out: string, rejects: string, workers: number): string[] =>
+  ['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, out), '--rejects', join(data, rejects), '--workers', String(workers)];
+
 
 /** A weight table and a policy matched to the synthetic history. */
 function paymentInputs(file: string): { weights: string; policy: string } {
@@ -108,6 +119,8 @@ function paymentInputs(file: string): { weights: string; policy: string } {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Ratios: the median, then each round's. */
+const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
 
 async function kernel(file: string, weights: string, policy: string): Promise<void> {
   const s = loadSchemeSync(scheme);
@@ -222,8 +235,8 @@ async function main(): Promise<void> {
       const g: Run[] = [];
       const p: Run[] = [];
       const out = join(data, 'out.csv');
-      const group = () => g.push(drg(['group', '--scheme', scheme, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
-      const price = () => p.push(drg(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', out, '--rejects', join(data, 'rejects.csv'), '--workers', String(w)]));
+      const group = () => g.push(drg(groupArgs(file, 'out.csv', 'rejects.csv', w)));
+      const price = () => p.push(drg(priceArgs(file, weights, policy, 'out.csv', 'rejects.csv', w)));
       for (let i = 0; i < runs; i++) {
         if (i % 2 === 0) {
           group();
@@ -238,7 +251,6 @@ async function main(): Promise<void> {
       const ps = median(p.map((r) => r.seconds));
       const ratios = g.map((r, i) => p[i]!.seconds / r.seconds);
       const cpuRatios = g.map((r, i) => p[i]!.cpu / r.cpu);
-      const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
       console.log(`| ${w} | ${gs.toFixed(2)} s | ${ps.toFixed(2)} s | ${list(ratios)} | ${list(cpuRatios)} | ${fmt(n / gs)} | ${fmt(n / ps)} | ${fmt(Math.max(...g.map((r) => r.rssMb)))} / ${fmt(Math.max(...p.map((r) => r.rssMb)))} MB |`);
     }
     if (!values['no-concurrent']) {
@@ -247,14 +259,13 @@ async function main(): Promise<void> {
       const p: Run[] = [];
       for (let i = 0; i < runs; i++) {
         const [a, b] = await Promise.all([
-          drgAsync(['group', '--scheme', scheme, file, '-o', join(data, 'out-group.csv'), '--rejects', join(data, 'rejects-group.csv'), '--workers', '1']),
-          drgAsync(['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, 'out-price.csv'), '--rejects', join(data, 'rejects-price.csv'), '--workers', '1']),
+          drgAsync(groupArgs(file, 'out-group.csv', 'rejects-group.csv', 1)),
+          drgAsync(priceArgs(file, weights, policy, 'out-price.csv', 'rejects-price.csv', 1)),
         ]);
         g.push(a);
         p.push(b);
       }
       for (const f of ['out-group.csv', 'out-price.csv', 'rejects-group.csv', 'rejects-price.csv']) rmSync(join(data, f), { force: true });
-      const list = (xs: number[]) => `${median(xs).toFixed(3)} (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
       console.log(`\nAt the same time, one worker each, ${runs} rounds (median):\n`);
       console.log('| drg group | drg price | price ÷ group (wall) | price ÷ group (CPU) |');
       console.log('|---:|---:|---:|---:|');

@@ -64,13 +64,17 @@ export function weightFor(t: WeightTable, drg: string, level: number | null): We
 
 /** Load a weight table file. Throws DataError naming file, line and column for every problem. */
 export function loadWeightTable(path: string, options: LoadWeightOptions = {}): WeightTable {
-  const file = options.displayName ?? basename(path);
-  const issues = new IssueList();
-  const rows = readTable(path, weightRowSchema, issues, { displayName: file });
+  const { file, issues, rows } = readWeightFile(path, options);
   return compileWeights(rows, file, issues, options);
 }
 
-/** Parse weight table CSV text already in memory (see {@link loadWeightTable}). */
+/** The file's rows validated by the row schema, with the problems found so far (compileWeights reports them with its own). */
+function readWeightFile(path: string, options: LoadWeightOptions): { file: string; issues: IssueList; rows: ReturnType<typeof readTable<typeof weightRowSchema>> } {
+  const file = options.displayName ?? basename(path);
+  const issues = new IssueList();
+  return { file, issues, rows: readTable(path, weightRowSchema, issues, { displayName: file }) };
+}
+
 /**
  * A weight table's rows as the file's validation gave them, in plain data
  * (decimals as text): what a worker thread needs to rebuild the table with
@@ -88,9 +92,7 @@ type PlainWeightRow = Omit<WeightRow, 'rw' | 'mean_los' | 'points'> & { rw: stri
  * (for a table checked here and used on worker threads).
  */
 export function loadWeightRows(path: string, options: LoadWeightOptions = {}): { table: WeightTable; rows: WeightRows } {
-  const file = options.displayName ?? basename(path);
-  const issues = new IssueList();
-  const rows = readTable(path, weightRowSchema, issues, { displayName: file });
+  const { file, issues, rows } = readWeightFile(path, options);
   const table = compileWeights(rows, file, issues, options);
   const text = (d: Decimal | null | undefined): string | null | undefined => (d === null || d === undefined ? d : d.toString());
   return { table, rows: { file, rows: rows.map(({ line, row }) => ({ line, row: { ...row, rw: row.rw.toString(), mean_los: text(row.mean_los), points: text(row.points) } })) } };
@@ -103,6 +105,7 @@ export function weightTableFromRows(w: WeightRows, options: LoadWeightOptions = 
   return compileWeights(rows, w.file, new IssueList(), options);
 }
 
+/** Parse weight table CSV text already in memory (see {@link loadWeightTable}). */
 export function parseWeightTable(text: string, file: string, options: LoadWeightOptions = {}): WeightTable {
   const issues = new IssueList();
   const rows = validateTable(text, file, weightRowSchema, issues);

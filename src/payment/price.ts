@@ -271,7 +271,7 @@ export class Pricer {
   /** The payment (fen) of the case {@link quote} last classed. */
   quotedFen = 0;
   /** Under the point method, its points scaled by 10^decimals (see {@link quotedPoints}). */
-  quotedScaled = 0;
+  private quotedScaled = 0;
   private quotedFixed: ClassPayment | null = null;
 
   /**
@@ -297,7 +297,7 @@ export class Pricer {
         else {
           const scaled = plan.linear!.round(cost);
           this.quotedScaled = scaled;
-          this.quotedFen = this.pointFen === null ? scaled : this.pointFen.round(scaled);
+          this.quotedFen = this.fenOf(scaled);
         }
         return at[i + 2]!;
       }
@@ -308,7 +308,17 @@ export class Pricer {
   /** The points of the case {@link quote} last classed, under the point method (as `price` gives them), else null. */
   quotedPoints(): Decimal | null {
     if (this.pointFen === null) return null;
-    return this.quotedFixed !== null ? this.quotedFixed.points : new Decimal(this.quotedScaled).dividedBy(this.pointScale);
+    return this.quotedFixed !== null ? this.quotedFixed.points : this.pointsOf(this.quotedScaled);
+  }
+
+  /** A linear plan's rounded result in fen: itself under the rate method, scaled points × the point value under the point method. */
+  private fenOf(scaled: number): number {
+    return this.pointFen === null ? scaled : this.pointFen.round(scaled);
+  }
+
+  /** Scaled points (a linear plan's rounded result under the point method) as points. */
+  private pointsOf(scaled: number): Decimal {
+    return new Decimal(scaled).dividedBy(this.pointScale);
   }
 
   /**
@@ -536,7 +546,7 @@ export class Pricer {
       const cls = rules[i]!.name;
       const mode = this.policy.pay[cls]!.mode;
       const scaled = plan.linear!.round(c.cost);
-      pay = this.pointFen === null ? { class: cls, mode, points: null, payment: scaled } : { class: cls, mode, points: new Decimal(scaled).dividedBy(this.pointScale), payment: this.pointFen.round(scaled) };
+      pay = { class: cls, mode, points: this.pointFen === null ? null : this.pointsOf(scaled), payment: this.fenOf(scaled) };
     }
     if (steps !== undefined) {
       const entry = this.policy.pay[pay.class]!;
