@@ -253,6 +253,35 @@ describe('exact rounding of linear amounts', () => {
     const third = new Decimal(1).dividedBy(3);
     expect(new Linear(new Decimal(0), third).round(3)).toBe(1);
   });
+
+  it('filtered (the float filter alone, for tables of af and mf) answers as round does, or NaN where only decimal.js can say', () => {
+    let undecided = 0;
+    fc.assert(
+      fc.property(decimal, decimal, fc.integer({ min: 0, max: 10 ** 10 }), (a, m, x) => {
+        const l = new Linear(a, m);
+        const n = Linear.filtered(l.af, l.mf, x);
+        if (Number.isNaN(n)) undecided++;
+        else expect(n).toBe(l.round(x));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(undecided).toBeGreaterThan(0); // values past 2^50 among them
+    // Amounts as pricing meets them (a line of slope up to 1 over costs up to 10^9 fen): decided by the float nearly always.
+    let decided = 0;
+    const realistic = fc.tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 4 })).map(([n, d]) => new Decimal(n).dividedBy(new Decimal(10).pow(d)));
+    fc.assert(
+      fc.property(realistic, realistic.map((d) => d.dividedBy(10 ** 9)), fc.integer({ min: 0, max: 10 ** 9 }), (a, m, x) => {
+        if (!Number.isNaN(Linear.filtered(a.toNumber(), m.toNumber(), x))) decided++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(decided).toBeGreaterThan(950);
+    // Ties and values beyond 2^50 are left to decimal.js.
+    for (const [a, m, x] of [['0.5', '0', 7], ['2', '0.25', 2], ['0.1', '0.2', 2], ['1e15', '0.5', 1]] as const) {
+      const l = new Linear(new Decimal(a), new Decimal(m));
+      expect(Linear.filtered(l.af, l.mf, x)).toBeNaN();
+    }
+  });
 });
 
 describe('bad policy files', () => {

@@ -11,8 +11,9 @@
 import { Decimal } from '../money.js';
 
 export class Linear {
-  private readonly af: number;
-  private readonly mf: number;
+  /** a and m as doubles, for {@link Linear.filtered} on copies kept elsewhere. */
+  readonly af: number;
+  readonly mf: number;
 
   constructor(
     readonly a: Decimal,
@@ -29,16 +30,26 @@ export class Linear {
 
   /** a + x·m rounded half up (away from zero) to a whole number. */
   round(x: number): number {
-    const v = this.af + x * this.mf;
-    const mag = Math.abs(this.af) + Math.abs(x * this.mf);
+    const n = Linear.filtered(this.af, this.mf, x);
+    return n === n ? n : this.exact(x).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber() || 0; // never −0
+  }
+
+  /**
+   * The float filter of {@link round} on a line's `af` and `mf`: a + x·m
+   * rounded half up when the double decides it exactly, else NaN (then only
+   * `round` can say). For tables that keep the two numbers of many lines.
+   */
+  static filtered(af: number, mf: number, x: number): number {
+    const v = af + x * mf;
+    const mag = Math.abs(af) + Math.abs(x * mf);
     if (mag < 2 ** 50) {
       const r = Math.abs(v);
-      // The float filter: decide only when ½ is clearly out of the error band.
+      // Decide only when ½ is clearly out of the error band.
       if (Math.abs(r - Math.floor(r) - 0.5) > mag * 1e-12 + 1e-9) {
         const n = Math.floor(r + 0.5);
         return v < 0 && n !== 0 ? -n : n;
       }
     }
-    return this.exact(x).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber() || 0; // never −0
+    return NaN;
   }
 }

@@ -123,6 +123,16 @@ export class Pricer {
   private readonly mainClasses = CLASS_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
   private readonly fallbackClasses = FALLBACK_RULES.map((r) => OUTLIER_CLASSES.indexOf(r.name));
 
+  /**
+   * The steps of {@link quote} as numbers, QUICK per slot ({@link slotOf}):
+   * [k] the state (0 not made yet, -1 none: the entry's objects decide, else
+   * the number of steps), then per step its cost range, class index, and a
+   * and m: a linear plan's af and mf, or for a fixed plan its payment and
+   * NaN. An outlier reads one slot of it where the objects cost a chain of
+   * reads, each a likely cache miss. Empty when the table would pass
+   * QUICK_TABLE_MAX numbers.
+   */
+  private readonly quick: Float64Array;
   /** Point method: rounded points (scaled by 10^decimals) → fen at the provisional point value. */
   private readonly pointFen: Linear | null;
   private readonly pointScale: Decimal;
@@ -161,6 +171,7 @@ export class Pricer {
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
     this.slots = 10 * this.coefs.length;
     this.schemeDrgs = scheme?.drgs.size ?? 0;
+    this.quick = new Float64Array(QUICK * this.slotCount <= QUICK_TABLE_MAX ? QUICK * this.slotCount : 0);
     if (scheme !== undefined) {
       // Every entry present from the start, so the array stays a plain array of elements (not a dictionary).
       for (let i = 0; i < scheme.drgs.size * this.slots; i++) this.entries.push(undefined);
@@ -272,7 +283,10 @@ export class Pricer {
   quotedFen = 0;
   /** Under the point method, its points scaled by 10^decimals (see {@link quotedPoints}). */
   private quotedScaled = 0;
-  private quotedFixed: ClassPayment | null = null;
+  /** The slot and step of the case {@link quote} last classed, and whether the step's plan is fixed (then its points are the plan's). */
+  private quotedSlot = -1;
+  private quotedStep = -1;
+  private quotedIsFixed = false;
 
   /**
    * The class of a case priced under slot `slot` ({@link slotOf}) by its
@@ -284,6 +298,25 @@ export class Pricer {
    * usual case or a rule has no {@link ClassRule.holdsAtCost}: then `price`.
    */
   quote(slot: number, cost: number): number {
+    // The slot's steps as numbers in one place (see `quick`); the objects when the float cannot round or the table has no steps.
+    const q = this.quick;
+    const k = QUICK * slot;
+    if (k < q.length) {
+      const n = q[k] !== 0 ? q[k]! : this.fillQuick(slot, k);
+      for (let j = 0, i = k + 1; j < n; j++, i += 5) {
+        if (cost >= q[i]! && cost <= q[i + 1]!) {
+          const m = q[i + 4]!;
+          let scaled = 0;
+          if (m === m && (scaled = Linear.filtered(q[i + 3]!, m, cost)) !== scaled) break;
+          this.quotedSlot = slot;
+          this.quotedStep = j;
+          this.quotedIsFixed = m !== m;
+          this.quotedScaled = scaled;
+          this.quotedFen = m !== m ? q[i + 3]! : this.fenOf(scaled);
+          return q[i + 2]!;
+        }
+      }
+    }
     const e = this.entries[slot];
     if (e === undefined || e === null || e.fast === null) return -1;
     const steps = e.steps !== undefined ? e.steps : this.stepsOf(e);
@@ -292,7 +325,9 @@ export class Pricer {
     for (let i = 0, j = 0; i < at.length; i += 3, j++) {
       if (cost >= at[i]! && cost <= at[i + 1]!) {
         const plan = steps.plans[j]!;
-        this.quotedFixed = plan.fixed;
+        this.quotedSlot = slot;
+        this.quotedStep = j;
+        this.quotedIsFixed = plan.fixed !== null;
         if (plan.fixed !== null) this.quotedFen = plan.fixed.payment;
         else {
           const scaled = plan.linear!.round(cost);
@@ -305,10 +340,33 @@ export class Pricer {
     return -1;
   }
 
+  /**
+   * Copy the steps of a slot's entry into `quick` at k (see there): the
+   * number of steps, or -1 (also kept) when the entry has none, more than
+   * QUICK_STEPS or no usual case. An entry not built yet gives -1 and
+   * leaves the slot to be filled later.
+   */
+  private fillQuick(slot: number, k: number): number {
+    const e = this.entries[slot];
+    if (e === undefined) return -1;
+    const q = this.quick;
+    const steps = e === null || e.fast === null ? null : e.steps !== undefined ? e.steps : this.stepsOf(e);
+    if (steps === null || steps.plans.length === 0 || steps.plans.length > QUICK_STEPS) return (q[k] = -1);
+    steps.plans.forEach((plan, j) => {
+      const i = k + 1 + 5 * j;
+      q[i] = steps.at[3 * j]!;
+      q[i + 1] = steps.at[3 * j + 1]!;
+      q[i + 2] = steps.at[3 * j + 2]!;
+      q[i + 3] = plan.fixed !== null ? plan.fixed.payment : plan.linear!.af;
+      q[i + 4] = plan.fixed !== null ? NaN : plan.linear!.mf;
+    });
+    return (q[k] = steps.plans.length);
+  }
+
   /** The points of the case {@link quote} last classed, under the point method (as `price` gives them), else null. */
   quotedPoints(): Decimal | null {
     if (this.pointFen === null) return null;
-    return this.quotedFixed !== null ? this.quotedFixed.points : this.pointsOf(this.quotedScaled);
+    return this.quotedIsFixed ? this.entries[this.quotedSlot]!.steps!.plans[this.quotedStep]!.fixed!.points : this.pointsOf(this.quotedScaled);
   }
 
   /** A linear plan's rounded result in fen: itself under the rate method, scaled points × the point value under the point method. */
@@ -569,6 +627,12 @@ interface TermsEntry {
   /** Classes by cost (see Pricer.quote); undefined: not made yet. */
   steps: CostSteps | null | undefined;
 }
+
+/** Numbers per slot of Pricer.quick: the state, then 5 per step for up to QUICK_STEPS steps. */
+const QUICK = 16;
+const QUICK_STEPS = 3;
+/** The largest quick table, in numbers (32 MB). */
+const QUICK_TABLE_MAX = 1 << 22;
 
 /** An entry's classes by cost: at[3j], at[3j + 1] the cost range of step j, at[3j + 2] its class index; plans[j] what it pays. */
 interface CostSteps {
