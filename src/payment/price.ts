@@ -98,8 +98,19 @@ export class Pricer {
    * order of first use.
    */
   private readonly entries: (TermsEntry | null | undefined)[] = [];
-  /** Slots per DRG: hospital levels 0 (none) to 9 × coefficients. */
+  /** Slots per DRG: hospital levels 0 (none) to 9 × perLevel. */
   private readonly slots: number;
+  /**
+   * Slots per level: the level's own coefficient, then one per distinct
+   * coefficient of the by_hospital table. Only combinations a case can
+   * bring get a slot, so the tables kept by slot stay small (a sparse slot
+   * table costs a page fault per page on first use).
+   */
+  private readonly perLevel: number;
+  /** Hospital id of the by_hospital table → its slot within a level (1 to perLevel − 1). */
+  private readonly hospitalSlot = new Map<string, number>();
+  /** Coefficient index of each hospital slot (index slot − 1). */
+  private readonly hospitalCoefs: number[] = [];
   /** DRG indexes of the scheme (0 without one). */
   private readonly schemeDrgs: number;
   /** DRG code of each index. */
@@ -169,7 +180,13 @@ export class Pricer {
       reviewEnabled: policy.outliers.special_review !== undefined,
     };
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
-    this.slots = 10 * this.coefs.length;
+    for (const [h, ci] of this.coefByHospital) {
+      let k = this.hospitalCoefs.indexOf(ci);
+      if (k < 0) k = this.hospitalCoefs.push(ci) - 1;
+      this.hospitalSlot.set(h, k + 1);
+    }
+    this.perLevel = 1 + this.hospitalCoefs.length;
+    this.slots = 10 * this.perLevel;
     this.schemeDrgs = scheme?.drgs.size ?? 0;
     this.quick = new Float64Array(QUICK * this.slotCount <= QUICK_TABLE_MAX ? QUICK * this.slotCount : 0);
     if (scheme !== undefined) {
@@ -235,18 +252,26 @@ export class Pricer {
     return e !== undefined ? e : this.entryIn(at);
   }
 
-  /** The slot of a DRG index for a hospital: DRG index × slots + level (0: none, or not a level 1–9) × coefficients + coefficient index. */
+  /**
+   * The slot of a DRG index for a hospital: DRG index × slots + level (0:
+   * none, or not a level 1–9) × perLevel + the hospital's slot (0: the
+   * level's coefficient, as for every hospital without one of its own).
+   */
   private slotAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): number {
-    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : null;
-    return drgIndex * this.slots + (level ?? 0) * this.coefs.length + this.coefIdx(hospitalId, level);
+    const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : 0;
+    let h = 0;
+    if (hospitalId !== null && this.hospitalSlot.size > 0) h = this.hospitalSlot.get(hospitalId) ?? 0;
+    return drgIndex * this.slots + level * this.perLevel + h;
   }
 
   /** Build the entry of a slot (see {@link slotAt}). */
   private entryIn(at: number): TermsEntry | null {
     const drgIndex = Math.floor(at / this.slots);
     const rest = at - drgIndex * this.slots;
-    const level = Math.floor(rest / this.coefs.length);
-    const ci = rest - level * this.coefs.length;
+    const level = Math.floor(rest / this.perLevel);
+    const h = rest - level * this.perLevel;
+    // As coefIdx decides: a hospital's own coefficient, else its level's (none: the default).
+    const ci = h > 0 ? this.hospitalCoefs[h - 1]! : level === 0 ? this.coefDefault : this.coefByLevel[level]!;
     const t = this.compileTerms(this.codeOf[drgIndex]!, level === 0 ? null : level, this.coefs[ci]!);
     const e = t === null ? null : this.entryOf(t);
     this.entries[at] = e;
@@ -398,7 +423,7 @@ export class Pricer {
         plans.push(this.plan(e.terms, this.mainClasses[i]!));
       }
       if (rule.notHolding(e.terms, this.terms) === 'always') {
-        steps = { at: Float64Array.from(at), plans };
+        steps = { at, plans };
         break;
       }
     }
@@ -636,7 +661,7 @@ const QUICK_TABLE_MAX = 1 << 22;
 
 /** An entry's classes by cost: at[3j], at[3j + 1] the cost range of step j, at[3j + 2] its class index; plans[j] what it pays. */
 interface CostSteps {
-  readonly at: Float64Array;
+  readonly at: readonly number[];
   readonly plans: readonly ClassPlan[];
 }
 
