@@ -148,6 +148,10 @@ export class Pricer {
   private readonly pointFen: Linear | null;
   private readonly pointScale: Decimal;
   private termsCount = 0;
+  /** Texts of decimals met again and again (a DRG's RW at every level, coefficients, rates, points per RW, the point value), made once each. */
+  private readonly decimalTexts = new Map<Decimal, string>();
+  /** Words of each high band (by index in the policy), made once each. */
+  private readonly bandWords: string[] = [];
   /** The plan of the class the last `classify` chose, when that class pays a fixed amount. */
   private fixedPlan: ClassPlan | null = null;
   private readonly scratch: { -readonly [K in keyof PricingCase]: PricingCase[K] } = { terms: null, unpaidReason: '', cost: 0, los: NaN, review: false };
@@ -377,15 +381,17 @@ export class Pricer {
     const q = this.quick;
     const steps = e === null || e.fast === null ? null : e.steps !== undefined ? e.steps : this.stepsOf(e);
     if (steps === null || steps.plans.length === 0 || steps.plans.length > QUICK_STEPS) return (q[k] = -1);
-    steps.plans.forEach((plan, j) => {
+    const { at, plans } = steps;
+    for (let j = 0; j < plans.length; j++) {
+      const plan = plans[j]!;
       const i = k + 1 + 5 * j;
-      q[i] = steps.at[3 * j]!;
-      q[i + 1] = steps.at[3 * j + 1]!;
-      q[i + 2] = steps.at[3 * j + 2]!;
+      q[i] = at[3 * j]!;
+      q[i + 1] = at[3 * j + 1]!;
+      q[i + 2] = at[3 * j + 2]!;
       q[i + 3] = plan.fixed !== null ? plan.fixed.payment : plan.linear!.af;
       q[i + 4] = plan.fixed !== null ? NaN : plan.linear!.mf;
-    });
-    return (q[k] = steps.plans.length);
+    }
+    return (q[k] = plans.length);
   }
 
   /** The points of the case {@link quote} last classed, under the point method (as `price` gives them), else null. */
@@ -479,6 +485,13 @@ export class Pricer {
     return { terms: t, costMin: Infinity, costMax: -Infinity, losMax: -Infinity, fast: null, steps: null };
   }
 
+  /** The text of a decimal met again and again (see decimalTexts). */
+  private textOf(d: Decimal): string {
+    let t = this.decimalTexts.get(d);
+    if (t === undefined) this.decimalTexts.set(d, (t = d.toString()));
+    return t;
+  }
+
   private compileTerms(drg: string, level: number | null, coefficient: Decimal): GroupTerms | null {
     const w = weightFor(this.weights, drg, level);
     if (w === undefined) return null;
@@ -489,16 +502,22 @@ export class Pricer {
     let standardPoints: Decimal | null = null;
     let standardFen: number;
     let refStandard: Decimal;
-    // Words for traces, made only when a trace asks (terms are made for every DRG × level in use).
-    let how: () => string;
+    // Words for traces, made of texts the output needs anyway and of decimals' texts made once (see textOf): terms
+    // are made for every DRG × level in use, a Decimal's text is dear, and so is an object with accessors.
+    let how: string;
+    let standardText: string;
+    let standardPointsText = '';
     const rw = w.rw;
+    const rwText = this.textOf(rw);
+    const coefficientText = this.textOf(coefficient);
     if (policy.method === 'rate') {
       const rate = (lk !== undefined ? policy.rate!.by_level?.[lk] : undefined) ?? policy.rate!.default;
       base = rw.times(rate);
       standard = base.times(coefficient);
       refStandard = standard.times(100);
       standardFen = roundFen(refStandard);
-      how = () => `RW ${rw} × rate ${rate} × coefficient ${coefficient} = ${formatYuan(standardFen)}`;
+      standardText = formatYuan(standardFen);
+      how = `RW ${rwText} × rate ${this.textOf(rate)} × coefficient ${coefficientText} = ${standardText}`;
     } else {
       const pts = policy.points!;
       base = w.points ?? rw.times(pts.per_rw);
@@ -506,7 +525,9 @@ export class Pricer {
       const sp = (standardPoints = standard.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP));
       standardFen = roundFen(sp.times(pts.point_value).times(100));
       refStandard = standard.times(pts.point_value).times(100);
-      how = () => `${w.points !== null ? `base ${base} points` : `RW ${rw} × ${pts.per_rw} points`} × coefficient ${coefficient} = ${sp} points × point value ${pts.point_value} = ${formatYuan(standardFen)}`;
+      standardText = formatYuan(standardFen);
+      standardPointsText = sp.toString();
+      how = `${w.points !== null ? `base ${base} points` : `RW ${rwText} × ${this.textOf(pts.per_rw)} points`} × coefficient ${coefficientText} = ${standardPointsText} points × point value ${this.textOf(pts.point_value)} = ${standardText}`;
     }
     const byMean = policy.outliers.reference === 'mean_cost';
     const ref = byMean ? new Decimal(w.meanCost!) : refStandard;
@@ -528,17 +549,10 @@ export class Pricer {
       ref,
       refLabel: byMean ? 'mean cost' : 'standard',
       // Costs are whole fen: cost > k·ref exactly when cost > ⌊k·ref⌋, and cost < k·ref when cost < ⌈k·ref⌉.
-      high: band !== undefined ? { k: band.multiple, get band() { return `$.outliers.high[${bandAt}] ${describeBand(band)}`; }, over: ref.times(band.multiple).floor().toNumber() } : null,
+      high: band !== undefined ? { k: band.multiple, band: (this.bandWords[bandAt] ??= `$.outliers.high[${bandAt}] ${describeBand(band)}`), over: ref.times(band.multiple).floor().toNumber() } : null,
       low: lowK !== undefined ? { k: lowK, under: ref.times(lowK).ceil().toNumber() } : null,
-      get how() {
-        return how();
-      },
-      text: {
-        rw: rw.toString(),
-        coefficient: coefficient.toString(),
-        standard: formatYuan(standardFen),
-        standardPoints: standardPoints !== null ? standardPoints.toString() : '',
-      },
+      how,
+      text: { rw: rwText, coefficient: coefficientText, standard: standardText, standardPoints: standardPointsText },
     };
   }
 
