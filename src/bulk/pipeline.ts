@@ -68,13 +68,28 @@ export class WorkerJobError extends Error {
   }
 }
 
-export async function write(stream: Writable, data: string | Uint8Array, written?: () => void): Promise<void> {
+/**
+ * Write, and wait for the stream to drain when it asks to — or, with
+ * `slack`, only once more than that many bytes wait in it, so that the
+ * system's copy of the bytes overlaps the next batch's work.
+ */
+export async function write(stream: Writable, data: string | Uint8Array, written?: () => void, slack = 0): Promise<void> {
   if (data.length === 0) {
     written?.();
     return;
   }
-  if (!stream.write(data, written)) await once(stream, 'drain');
+  if (!stream.write(data, written) && stream.writableLength > slack) await once(stream, 'drain');
 }
+
+/**
+ * Output bytes an in-process run lets wait in the output stream before it
+ * waits for them: a file stream's own mark is 16 KiB, less than one batch's
+ * output, so every batch waited for the system to take its bytes before the
+ * next one started (its outputs are copies, so nothing else holds them). With
+ * workers the outputs are lent reply buffers, which go back to the pool as
+ * each is written: there the stream's own mark decides.
+ */
+const IN_PROCESS_SLACK = 1 << 20;
 
 /** What the main thread needs of a batch's result, whether it ran here or on a worker. */
 interface Done {
@@ -93,7 +108,7 @@ export async function runPipeline<S extends JobSpecBase>(o: PipelineOptions<S>):
 
 /** One thread: text decoded by the stream, batches run here in order. */
 async function runInProcess<S extends JobSpecBase>(o: PipelineOptions<S>): Promise<PipelineResult> {
-  const sink = new Sink(o);
+  const sink = new Sink(o, IN_PROCESS_SLACK);
   let job: BatchJob | undefined;
   const splitter = new RecordSplitter<string>(o.batchBytes ?? 256 * 1024, o.batchRecords ?? 4096, true);
   // A job with submit(): one batch finishing elsewhere while the next runs here.
@@ -224,7 +239,11 @@ class Sink<S extends JobSpecBase> {
   private spec: S | undefined;
   private read = 0;
 
-  constructor(private readonly o: PipelineOptions<S>) {}
+  constructor(
+    private readonly o: PipelineOptions<S>,
+    /** See {@link write}. */
+    private readonly slack = 0,
+  ) {}
 
   /** The header record: build the spec. */
   start(headerText: string, o: PipelineOptions<S>): S {
@@ -237,8 +256,8 @@ class Sink<S extends JobSpecBase> {
   async done(size: number, r: Done): Promise<void> {
     addCounts(this.totals, r.counts);
     if (r.aggregate !== undefined) this.aggregate = mergeAggregate(this.spec!.kind, this.aggregate, r.aggregate);
-    await write(this.o.output, r.out, r.written);
-    if (this.o.rejects !== undefined) await write(this.o.rejects, r.rejects);
+    await write(this.o.output, r.out, r.written, this.slack);
+    if (this.o.rejects !== undefined) await write(this.o.rejects, r.rejects, undefined, this.slack);
     this.read += size;
     this.o.onProgress?.(this.totals, this.read);
   }
