@@ -101,7 +101,6 @@ const groupArgs = (file: string, out: string, rejects: string, workers: number):
 const priceArgs = (file: string, weights: string, policy: string, out: string, rejects: string, workers: number): string[] =>
   ['price', '--scheme', scheme, '--weights', weights, '--policy', policy, file, '-o', join(data, out), '--rejects', join(data, rejects), '--workers', String(workers)];
 
-
 /** A weight table and a policy matched to the synthetic history. */
 function paymentInputs(file: string): { weights: string; policy: string } {
   // Named after the synthetic file (the generator's version included): weights of another history would be stale.

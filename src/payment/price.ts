@@ -107,9 +107,12 @@ export class Pricer {
    * table costs a page fault per page on first use).
    */
   private readonly perLevel: number;
-  /** Hospital id of the by_hospital table → its slot within a level (1 to perLevel − 1). */
+  /**
+   * Hospital id of the by_hospital table → its slot within a level (1 to
+   * perLevel − 1): hospitals with the same coefficient share one.
+   */
   private readonly hospitalSlot = new Map<string, number>();
-  /** Coefficient index of each hospital slot (index slot − 1). */
+  /** Coefficient index (in coefs) of each hospital slot, at index slot − 1. */
   private readonly hospitalCoefs: number[] = [];
   /** DRG indexes of the scheme (0 without one). */
   private readonly schemeDrgs: number;
@@ -118,10 +121,9 @@ export class Pricer {
   /** DRG code → index, for callers that price by code alone (codes met outside the scheme are added). */
   private readonly indexOf = new Map<string, number>();
   private readonly coefs: Decimal[] = [];
-  private readonly coefByHospital = new Map<string, number>();
-  /** The ids of coefByHospital when there are at most 8, else null. */
+  /** The ids of hospitalSlot when there are at most 8, else null. */
   private readonly fewHospitals: readonly string[] | null;
-  /** Otherwise the ids of coefByHospital case-insensitively (a test that needs no string), or null when there are none. */
+  /** Otherwise the ids of hospitalSlot case-insensitively (a test that needs no string), or null when there are none. */
   private readonly hospitalKeys: FoldedIndex | null;
   private readonly coefByLevel: number[] = [];
   private readonly coefDefault: number;
@@ -170,9 +172,14 @@ export class Pricer {
     const c = policy.coefficients;
     this.coefDefault = coefIndex(c?.default ?? new Decimal(1));
     for (let l = 0; l <= 9; l++) this.coefByLevel[l] = c?.by_level?.[String(l)] !== undefined ? coefIndex(c.by_level[String(l)]!) : this.coefDefault;
-    for (const [h, v] of Object.entries(c?.by_hospital ?? {})) this.coefByHospital.set(h, coefIndex(v));
-    this.fewHospitals = this.coefByHospital.size <= 8 ? [...this.coefByHospital.keys()] : null;
-    this.hospitalKeys = this.coefByHospital.size > 8 ? new FoldedIndex([...this.coefByHospital.keys()]) : null;
+    for (const [h, v] of Object.entries(c?.by_hospital ?? {})) {
+      const ci = coefIndex(v);
+      let k = this.hospitalCoefs.indexOf(ci);
+      if (k < 0) k = this.hospitalCoefs.push(ci) - 1;
+      this.hospitalSlot.set(h, k + 1);
+    }
+    this.fewHospitals = this.hospitalSlot.size <= 8 ? [...this.hospitalSlot.keys()] : null;
+    this.hospitalKeys = this.hospitalSlot.size > 8 ? new FoldedIndex([...this.hospitalSlot.keys()]) : null;
     this.pointDecimals = policy.points?.decimals ?? 4;
     this.pointScale = new Decimal(10).pow(this.pointDecimals);
     const p = policy.points;
@@ -184,11 +191,6 @@ export class Pricer {
       reviewEnabled: policy.outliers.special_review !== undefined,
     };
     if (policy.outliers.reference === 'mean_cost') this.checkMeanCosts();
-    for (const [h, ci] of this.coefByHospital) {
-      let k = this.hospitalCoefs.indexOf(ci);
-      if (k < 0) k = this.hospitalCoefs.push(ci) - 1;
-      this.hospitalSlot.set(h, k + 1);
-    }
     this.perLevel = 1 + this.hospitalCoefs.length;
     this.slots = 10 * this.perLevel;
     this.schemeDrgs = scheme?.drgs.size ?? 0;
@@ -232,11 +234,12 @@ export class Pricer {
   }
 
   private coefIdx(hospitalId: string | null, level: number | null): number {
-    if (hospitalId !== null && this.coefByHospital.size > 0) {
-      const h = this.coefByHospital.get(hospitalId);
-      if (h !== undefined) return h;
-    }
-    return level !== null ? this.coefByLevel[level]! : this.coefDefault;
+    return this.slotCoef(hospitalId !== null && this.hospitalSlot.size > 0 ? (this.hospitalSlot.get(hospitalId) ?? 0) : 0, level);
+  }
+
+  /** The coefficient index of hospital slot `h` (0: none of its own) at a level: the hospital's own, else its level's (no level: the default). */
+  private slotCoef(h: number, level: number | null): number {
+    return h > 0 ? this.hospitalCoefs[h - 1]! : level !== null ? this.coefByLevel[level]! : this.coefDefault;
   }
 
   /** The terms of a DRG for a hospital (null when the table has no weight for it). */
@@ -274,9 +277,8 @@ export class Pricer {
     const rest = at - drgIndex * this.slots;
     const level = Math.floor(rest / this.perLevel);
     const h = rest - level * this.perLevel;
-    // As coefIdx decides: a hospital's own coefficient, else its level's (none: the default).
-    const ci = h > 0 ? this.hospitalCoefs[h - 1]! : level === 0 ? this.coefDefault : this.coefByLevel[level]!;
-    const t = this.compileTerms(this.codeOf[drgIndex]!, level === 0 ? null : level, this.coefs[ci]!);
+    const lv = level === 0 ? null : level;
+    const t = this.compileTerms(this.codeOf[drgIndex]!, lv, this.coefs[this.slotCoef(h, lv)]!);
     const e = t === null ? null : this.entryOf(t);
     this.entries[at] = e;
     return e;
