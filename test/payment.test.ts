@@ -15,6 +15,7 @@ import { Linear } from '../src/payment/linear.js';
 import { addCase, clearingAmount, emptyParts, mergeParts, settleHospitals, type SettlementCase } from '../src/payment/hospitals.js';
 import { parsePolicy, type Policy } from '../src/payment/policy.js';
 import { Pricer, type PriceInput } from '../src/payment/price.js';
+import { payMode } from '../src/payment/modes/index.js';
 import { basePoints, computeRate, loadForecast, paymentStandard, pointValue } from '../weights/rates.js';
 import { parseWeightTable } from '../weights/table.js';
 
@@ -281,6 +282,78 @@ describe('exact rounding of linear amounts', () => {
       const l = new Linear(new Decimal(a), new Decimal(m));
       expect(Linear.filtered(l.af, l.mf, x)).toBeNaN();
     }
+  });
+});
+
+describe('terms and rounding plans found from doubles', () => {
+  // Standards, thresholds and the lines of pay modes are found from doubles where these decide beyond doubt, with
+  // decimal.js otherwise: the results must be the exact ones, ties included.
+  const pricerOf = (rw: string, policy: Policy, meanCost = '1000.00'): Pricer => new Pricer(policy, parseWeightTable(`drg,rw,mean_cost\nA1,${rw},${meanCost}\n`, 'w.csv'));
+  const outliers = (high: string, low: string, reference = 'standard') => ({ outliers: { reference, high: [{ multiple: high }], low: { multiple: low } } });
+  const pay = { pay: { ...base.pay, high: { mode: 'standard_plus_excess' }, low: { mode: 'proportional', apply_coefficient: true } } };
+
+  it('a standard of exactly half a fen, and thresholds on a whole fen, which the doubles miss', () => {
+    // 0.1235 × 10 yuan = 123.5 fen exactly (123.49999999999999 as doubles) → 124; 2 × 123.5 = 247 (246.99999999999997).
+    const t = pricerOf('0.1235', ratePolicy({ rate: { default: '10' }, ...outliers('2', '0.4'), ...pay })).termsFor('A1', null, null)!;
+    expect([t.standardFen, t.high!.over]).toEqual([124, 247]);
+    // 0.4 × 27.5 fen = 11 exactly (11.000000000000002 as doubles): low below 11.
+    expect(pricerOf('0.0275', ratePolicy({ rate: { default: '10' }, ...outliers('2', '0.4'), ...pay })).termsFor('A1', null, null)!.low!.under).toBe(11);
+  });
+
+  const dp = (min: number, max: number, decimals: number) => fc.integer({ min: Math.max(1, min * 10 ** decimals), max: max * 10 ** decimals }).map((n) => new Decimal(n).dividedBy(10 ** decimals).toString());
+  const arb = fc.record({
+    rw: fc.oneof(dp(0, 30, 4), dp(0, 2, 2)),
+    rate: fc.oneof(dp(1, 50_000, 2), dp(1, 20, 1)),
+    coefficient: fc.oneof(dp(0, 2, 2), dp(0, 2, 4), fc.constant('1')),
+    high: dp(1, 5, 1),
+    low: dp(0, 1, 2),
+    meanCost: dp(100, 200_000, 2),
+    pointValue: dp(1, 200, 2),
+    reference: fc.constantFrom('standard', 'mean_cost'),
+    method: fc.constantFrom('rate', 'points'),
+    costs: fc.array(fc.integer({ min: 0, max: 100_000_000 }), { minLength: 5, maxLength: 5 }),
+  });
+
+  it('standards, thresholds and payments are the exact ones, and every pay mode\'s doubles state its decimal formula', () => {
+    fc.assert(
+      fc.property(arb, (x) => {
+        const over = { coefficients: { default: x.coefficient }, ...outliers(x.high, x.low, x.reference), ...pay };
+        const policy = x.method === 'rate' ? ratePolicy({ rate: { default: x.rate }, ...over }) : pointPolicy({ points: { per_rw: 100, point_value: x.pointValue, fund_budget: '1', overall_mean_cost: '10000' }, ...over });
+        const p = pricerOf(x.rw, policy, x.meanCost);
+        const t = p.termsFor('A1', null, null)!;
+        // The exact values, from the decimals alone.
+        const unit = x.method === 'rate' ? new Decimal(x.rate) : new Decimal(100);
+        const standard = new Decimal(x.rw).times(unit).times(x.coefficient);
+        const fen = x.method === 'rate' ? standard.times(100) : standard.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).times(x.pointValue).times(100);
+        const ref = x.reference === 'mean_cost' ? new Decimal(x.meanCost).times(100) : x.method === 'rate' ? standard.times(100) : standard.times(x.pointValue).times(100);
+        expect(t.standardFen).toBe(fen.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
+        expect(t.ref.toString()).toBe(ref.toString());
+        expect(t.high!.over).toBe(ref.times(x.high).floor().toNumber());
+        expect(t.low!.under).toBe(ref.times(x.low).ceil().toNumber());
+        // Each mode's approx against its linear: within 1e-13 of what a is made of, and of m.
+        const entries = [{ mode: 'standard_plus_excess' }, { mode: 'proportional', apply_coefficient: true }, { mode: 'proportional' }, { mode: 'by_item', factor: new Decimal('0.9') }, { mode: 'standard' }] as const;
+        for (const e of entries) {
+          const m = payMode(e.mode);
+          const exact = m.linear(t, e as never, p.terms);
+          const f = m.approx(t.approx, e as never, p.terms, (d) => d.toNumber());
+          expect(Math.abs(f.a - exact.a.toNumber())).toBeLessThanOrEqual(1e-13 * Math.max(f.scale, Math.abs(f.a)) + 1e-300);
+          expect(Math.abs(f.m - exact.m.toNumber())).toBeLessThanOrEqual(1e-13 * Math.abs(exact.m.toNumber()));
+        }
+        // Payments, by the trace path and the usual one, against decimal.js.
+        for (const cost of [...x.costs, t.high!.over, t.high!.over + 1, t.low!.under - 1, t.low!.under]) {
+          let units: Decimal;
+          if (new Decimal(cost).greaterThan(ref.times(x.high))) units = standard.plus(new Decimal(cost).dividedBy(ref).minus(x.high).times(standard.dividedBy(x.coefficient)));
+          else if (new Decimal(cost).lessThan(ref.times(x.low))) units = standard.times(cost).dividedBy(ref);
+          else units = null!;
+          const r = p.price(input({ drg: 'A1', cost, hospitalLevel: null, hospitalId: null }));
+          if (units === null) expect(r.payment).toBe(t.standardFen);
+          else if (x.method === 'rate') expect(r.payment).toBe(units.times(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
+          else expect(r.points!.toString()).toBe(units.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toString());
+          expect(p.price(input({ drg: 'A1', cost, hospitalLevel: null, hospitalId: null }), true).payment).toBe(r.payment);
+        }
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
 

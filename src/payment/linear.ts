@@ -7,6 +7,9 @@
  * only as a filter: its error on a + x·m is far below 1e-12 of the magnitude,
  * so when the fraction is farther than that from ½ the float rounds exactly as
  * the decimal would; otherwise (and for very large values) decimal.js decides.
+ * That holds too for a line known first as doubles (Linear.lazy), whose
+ * doubles are within 1e-13 of the exact values: its decimals are then made
+ * only when a rounding needs them.
  */
 import { Decimal } from '../money.js';
 
@@ -14,13 +17,51 @@ export class Linear {
   /** a and m as doubles, for {@link Linear.filtered} on copies kept elsewhere. */
   readonly af: number;
   readonly mf: number;
+  private exactA: Decimal | undefined;
+  private exactM: Decimal | undefined;
+  private make: (() => { readonly a: Decimal; readonly m: Decimal }) | null;
 
-  constructor(
-    readonly a: Decimal,
-    readonly m: Decimal,
-  ) {
-    this.af = a.toNumber();
-    this.mf = m.toNumber();
+  /** The line of exact a and m. */
+  constructor(a: Decimal, m: Decimal);
+  /** See {@link Linear.lazy}. */
+  constructor(af: number, mf: number, make: () => { readonly a: Decimal; readonly m: Decimal });
+  constructor(a: Decimal | number, m: Decimal | number, make?: () => { readonly a: Decimal; readonly m: Decimal }) {
+    // One order of assignments on both paths: one shape of object.
+    const exact = typeof a !== 'number';
+    this.af = exact ? a.toNumber() : a;
+    this.mf = typeof m !== 'number' ? m.toNumber() : m;
+    this.exactA = exact ? a : undefined;
+    this.exactM = typeof m !== 'number' ? m : undefined;
+    this.make = make ?? null;
+  }
+
+  /**
+   * A line known first as doubles: `af` and `mf` within 1e-13 of the exact
+   * values' magnitudes (see PayMode.approx), and `make` giving the exact
+   * decimals, called only when the filter cannot decide a rounding (or `a`
+   * or `m` is read). Decimal arithmetic then runs for ties alone.
+   */
+  static lazy(af: number, mf: number, make: () => { readonly a: Decimal; readonly m: Decimal }): Linear {
+    return new Linear(af, mf, make);
+  }
+
+  /** The exact a (decimal.js). */
+  get a(): Decimal {
+    if (this.exactA === undefined) this.build();
+    return this.exactA!;
+  }
+
+  /** The exact m (decimal.js). */
+  get m(): Decimal {
+    if (this.exactM === undefined) this.build();
+    return this.exactM!;
+  }
+
+  private build(): void {
+    const { a, m } = this.make!();
+    this.exactA = a;
+    this.exactM = m;
+    this.make = null;
   }
 
   /** The exact value a + x·m (decimal.js). */

@@ -25,7 +25,7 @@ import { CLASS_RULES, FALLBACK_RULES } from './classes/index.js';
 import { payMode } from './modes/index.js';
 import { describeBand, type Policy } from './policy.js';
 import { Linear } from './linear.js';
-import { OUTLIER_CLASSES, type ClassRule, type GroupTerms, type OutlierClass, type PolicyTerms, type PricingCase } from './types.js';
+import { OUTLIER_CLASSES, type ClassRule, type GroupTerms, type OutlierClass, type PolicyTerms, type PricingCase, type TermsApprox } from './types.js';
 
 export interface PriceInput {
   readonly status: GroupStatus;
@@ -152,6 +152,8 @@ export class Pricer {
   private termsCount = 0;
   /** Texts of decimals met again and again (a DRG's RW at every level, coefficients, rates, points per RW, the point value), made once each. */
   private readonly decimalTexts = new Map<Decimal, string>();
+  /** Doubles of decimals met again and again (rates, RWs, coefficients, multiples), made once. */
+  private readonly decimalNumbers = new Map<Decimal, number>();
   /** Words of each high band (by index in the policy), made once each. */
   private readonly bandWords: string[] = [];
   /** The plan of the class the last `classify` chose, when that class pays a fixed amount. */
@@ -494,16 +496,35 @@ export class Pricer {
     return t;
   }
 
+  /** A decimal met again and again as a double (see decimalNumbers); also what pay modes' `approx` is given. */
+  private readonly numberOf = (d: Decimal): number => {
+    let n = this.decimalNumbers.get(d);
+    if (n === undefined) this.decimalNumbers.set(d, (n = d.toNumber()));
+    return n;
+  };
+
+  /**
+   * The terms of a DRG at a level and coefficient. Terms are made for every
+   * DRG × level in use, most while the code is still cold, so the usual
+   * values are found from doubles (TermsApprox) where these decide them
+   * beyond doubt — the standard in fen under the rate method, the outlier
+   * thresholds — and with decimal.js otherwise; the exact decimals (base,
+   * standard, ref) are made when first read.
+   */
   private compileTerms(drg: string, level: number | null, coefficient: Decimal): GroupTerms | null {
     const w = weightFor(this.weights, drg, level);
     if (w === undefined) return null;
     const policy = this.policy;
+    const num = this.numberOf;
     const lk = level !== null ? String(level) : undefined;
-    let base: Decimal;
-    let standard: Decimal;
+    const byMean = policy.outliers.reference === 'mean_cost';
     let standardPoints: Decimal | null = null;
     let standardFen: number;
-    let refStandard: Decimal;
+    let make: () => ExactTerms;
+    // Doubles: base and standard in units, the reference in fen.
+    let base: number;
+    let standard: number;
+    let ref: number;
     // Words for traces, made of texts the output needs anyway and of decimals' texts made once (see textOf): terms
     // are made for every DRG × level in use, a Decimal's text is dear, and so is an object with accessors.
     let how: string;
@@ -514,48 +535,56 @@ export class Pricer {
     const coefficientText = this.textOf(coefficient);
     if (policy.method === 'rate') {
       const rate = (lk !== undefined ? policy.rate!.by_level?.[lk] : undefined) ?? policy.rate!.default;
-      base = rw.times(rate);
-      standard = base.times(coefficient);
-      refStandard = standard.times(100);
-      standardFen = roundFen(refStandard);
+      base = num(rw) * num(rate);
+      standard = base * num(coefficient);
+      const fen = Linear.filtered(standard * 100, 0, 0);
+      standardFen = fen === fen ? fen : roundFen(rw.times(rate).times(coefficient).times(100));
+      ref = byMean ? w.meanCost! : standard * 100;
+      make = () => {
+        const b = rw.times(rate);
+        const st = b.times(coefficient);
+        return { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(100) };
+      };
       standardText = formatYuan(standardFen);
       how = `RW ${rwText} × rate ${this.textOf(rate)} × coefficient ${coefficientText} = ${standardText}`;
     } else {
+      // Points are written with their decimals: the point method's standard is found with decimal.js.
       const pts = policy.points!;
-      base = w.points ?? rw.times(pts.per_rw);
-      standard = base.times(coefficient);
-      const sp = (standardPoints = standard.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP));
+      const b = w.points ?? rw.times(pts.per_rw);
+      const st = b.times(coefficient);
+      const sp = (standardPoints = st.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP));
       standardFen = roundFen(sp.times(pts.point_value).times(100));
-      refStandard = standard.times(pts.point_value).times(100);
+      const exact = { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(pts.point_value).times(100) };
+      make = () => exact;
+      base = w.points !== null ? num(w.points) : num(rw) * num(pts.per_rw);
+      standard = base * num(coefficient);
+      ref = byMean ? w.meanCost! : standard * num(pts.point_value) * 100;
       standardText = formatYuan(standardFen);
       standardPointsText = sp.toString();
-      how = `${w.points !== null ? `base ${base} points` : `RW ${rwText} × ${this.textOf(pts.per_rw)} points`} × coefficient ${coefficientText} = ${standardPointsText} points × point value ${this.textOf(pts.point_value)} = ${standardText}`;
+      how = `${w.points !== null ? `base ${b} points` : `RW ${rwText} × ${this.textOf(pts.per_rw)} points`} × coefficient ${coefficientText} = ${standardPointsText} points × point value ${this.textOf(pts.point_value)} = ${standardText}`;
     }
-    const byMean = policy.outliers.reference === 'mean_cost';
-    const ref = byMean ? new Decimal(w.meanCost!) : refStandard;
     const bands = policy.outliers.high ?? [];
     const bandAt = bands.findIndex((b) => (b.rw_above === undefined || rw.greaterThan(b.rw_above)) && (b.rw_upto === undefined || rw.lessThanOrEqualTo(b.rw_upto)) && (b.levels === undefined || (level !== null && b.levels.includes(level))));
     const band = bandAt >= 0 ? bands[bandAt]! : undefined;
     const lowCfg = policy.outliers.low;
     const lowK = lowCfg !== undefined ? ((lk !== undefined ? lowCfg.by_level?.[lk] : undefined) ?? lowCfg.multiple) : undefined;
-    return {
-      id: this.termsCount++,
+    return new LazyTerms(
+      this.termsCount++,
       drg,
-      name: w.name !== '' ? w.name : (this.scheme?.drgs.get(drg)?.name ?? ''),
+      w.name !== '' ? w.name : (this.scheme?.drgs.get(drg)?.name ?? ''),
       rw,
       coefficient,
-      base,
-      standard,
       standardFen,
       standardPoints,
-      ref,
-      refLabel: byMean ? 'mean cost' : 'standard',
+      byMean ? 'mean cost' : 'standard',
       // Costs are whole fen: cost > k·ref exactly when cost > ⌊k·ref⌋, and cost < k·ref when cost < ⌈k·ref⌉.
-      high: band !== undefined ? { k: band.multiple, band: (this.bandWords[bandAt] ??= `$.outliers.high[${bandAt}] ${describeBand(band)}`), over: ref.times(band.multiple).floor().toNumber() } : null,
-      low: lowK !== undefined ? { k: lowK, under: ref.times(lowK).ceil().toNumber() } : null,
+      band !== undefined ? { k: band.multiple, band: (this.bandWords[bandAt] ??= `$.outliers.high[${bandAt}] ${describeBand(band)}`), over: floorOf(ref * num(band.multiple), () => make().ref.times(band.multiple)) } : null,
+      lowK !== undefined ? { k: lowK, under: -floorOf(-ref * num(lowK), () => make().ref.times(lowK).negated()) } : null,
       how,
-      text: { rw: rwText, coefficient: coefficientText, standard: standardText, standardPoints: standardPointsText },
-    };
+      { rw: rwText, coefficient: coefficientText, standard: standardText, standardPoints: standardPointsText },
+      { base, standard, ref, coefficient: num(coefficient), highK: band !== undefined ? num(band.multiple) : NaN },
+      make,
+    );
   }
 
   /** Price one grouped case. */
@@ -623,9 +652,17 @@ export class Pricer {
         // The standard was computed and rounded once with the terms.
         plan = { fixed: { class: cls, mode: entry.mode, points: terms!.standardPoints, payment: terms!.standardFen }, linear: null };
       } else {
-        const { a, m } = payMode(entry.mode).linear(terms, entry, this.terms);
-        const scale = this.pointFen === null ? new Decimal(100) : this.pointScale;
-        plan = { fixed: null, linear: new Linear(a.times(scale), m.times(scale)) };
+        const mode = payMode(entry.mode);
+        const exact = () => {
+          const { a, m } = mode.linear(terms, entry, this.terms);
+          const scale = this.pointFen === null ? HUNDRED : this.pointScale;
+          return { a: a.times(scale), m: m.times(scale) };
+        };
+        // The doubles serve unless the terms of a cancel out (a far smaller than what it is made of): then the exact line.
+        const f = mode.approx(terms?.approx ?? null, entry, this.terms, this.numberOf);
+        const scale = this.pointFen === null ? 100 : 10 ** this.pointDecimals;
+        const linear = f.scale <= 64 * Math.abs(f.a) ? Linear.lazy(f.a * scale, f.m * scale, exact) : exactLine(exact());
+        plan = { fixed: null, linear };
       }
       plans[k] = plan;
     }
@@ -705,4 +742,66 @@ function sharedResult(plan: ClassPlan, terms: GroupTerms): PriceResult {
 
 function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, trace: boolean): PriceResult {
   return { priced: false, class: null, mode: null, terms: null, points: null, payment: null, patientShare, fundPayment: null, review, fallback: null, notes: [note], trace: trace ? [note.message] : undefined };
+}
+
+const HUNDRED = new Decimal(100);
+
+const exactLine = (e: { readonly a: Decimal; readonly m: Decimal }): Linear => new Linear(e.a, e.m);
+
+/** The exact decimals of a group's terms (see GroupTerms). */
+interface ExactTerms {
+  readonly base: Decimal;
+  readonly standard: Decimal;
+  readonly ref: Decimal;
+}
+
+/** Terms whose decimals are made when first read (most terms never need them: see Pricer.compileTerms). */
+class LazyTerms implements GroupTerms {
+  private exact: ExactTerms | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly drg: string,
+    readonly name: string,
+    readonly rw: Decimal,
+    readonly coefficient: Decimal,
+    readonly standardFen: number,
+    readonly standardPoints: Decimal | null,
+    readonly refLabel: string,
+    readonly high: GroupTerms['high'],
+    readonly low: GroupTerms['low'],
+    readonly how: string,
+    readonly text: GroupTerms['text'],
+    readonly approx: TermsApprox,
+    private readonly make: () => ExactTerms,
+  ) {}
+
+  get base(): Decimal {
+    return (this.exact ??= this.make()).base;
+  }
+
+  get standard(): Decimal {
+    return (this.exact ??= this.make()).standard;
+  }
+
+  get ref(): Decimal {
+    return (this.exact ??= this.make()).ref;
+  }
+
+  /** Every field, the decimals included, as a plain object would give them. */
+  toJSON(): Omit<GroupTerms, never> {
+    const { id, drg, name, rw, coefficient, base, standard, standardFen, standardPoints, ref, refLabel, high, low, how, text, approx } = this;
+    return { id, drg, name, rw, coefficient, base, standard, standardFen, standardPoints, ref, refLabel, high, low, how, text, approx };
+  }
+}
+
+/**
+ * ⌊v⌋ for a double v within a few units in the last place of an exact value
+ * whose floor is wanted; `exact` gives that value (decimal.js) when v lies
+ * too close to a whole number to tell.
+ */
+function floorOf(v: number, exact: () => Decimal): number {
+  const n = Math.floor(v);
+  const band = Math.abs(v) * 1e-12 + 1e-9;
+  return Math.abs(v) < 2 ** 50 && v - n > band && n + 1 - v > band ? n : exact().floor().toNumber();
 }

@@ -14,8 +14,11 @@ export type PaymentMethod = 'rate' | 'points';
 
 /**
  * Everything pricing needs about one DRG at one hospital level and
- * coefficient, computed once (exactly, with decimal.js) and reused for every
- * case of that combination.
+ * coefficient, computed once and reused for every case of that combination.
+ * The decimals (base, standard, ref) are exact (decimal.js) and made when
+ * first read; the whole-fen values (standardFen, thresholds) are exact too,
+ * found from `approx` where the doubles decide them beyond doubt and with
+ * decimal.js otherwise.
  */
 export interface GroupTerms {
   /** Sequence number within its pricer (0, 1, 2, … in order of first use), for look-ups by array index. */
@@ -44,6 +47,23 @@ export interface GroupTerms {
   readonly how: string;
   /** Output text, formatted once: RW, coefficient, standard (yuan), standard points. */
   readonly text: { readonly rw: string; readonly coefficient: string; readonly standard: string; readonly standardPoints: string };
+  /** The same values as doubles (see {@link TermsApprox}). */
+  readonly approx: TermsApprox;
+}
+
+/**
+ * A group's terms as doubles, each within a few units in the last place of
+ * the exact value (products and quotients of at most five decimals, no
+ * subtraction): what a pay mode's {@link PayMode.approx} reads, so that a
+ * class's rounding plan is made without decimal arithmetic (see Linear).
+ */
+export interface TermsApprox {
+  readonly base: number;
+  readonly standard: number;
+  readonly ref: number;
+  readonly coefficient: number;
+  /** The high multiple, NaN when the terms have no high band. */
+  readonly highK: number;
 }
 
 /** A case as the class rules and pay modes see it. */
@@ -131,6 +151,16 @@ export interface PayMode<P extends { mode: string }> {
   readonly classes: readonly OutlierClass[];
   /** The amount's terms: units = a + cost (fen) × m. `t` is null only for ungroupable cases. */
   linear(t: GroupTerms | null, params: P, p: PolicyTerms): { readonly a: Decimal; readonly m: Decimal };
+  /**
+   * The same formula as {@link linear} on doubles: a and m within a few
+   * units in the last place of `scale`, the sum of the magnitudes a is
+   * made of (|a| itself unless terms cancel), and of |m|. `n` gives a
+   * decimal of the params or policy as a double. Pricing takes these
+   * doubles wherever they decide the rounding beyond doubt and calls
+   * `linear` otherwise (Linear), so the two must state one formula; a test
+   * holds them together.
+   */
+  approx(t: TermsApprox | null, params: P, p: PolicyTerms, n: (d: Decimal) => number): { readonly a: number; readonly m: number; readonly scale: number };
   /** The formula with its numbers, in words (traces). */
   explain(c: PricingCase, params: P, p: PolicyTerms): string;
 }

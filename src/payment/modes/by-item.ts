@@ -14,6 +14,7 @@ export const byItem = {
   classes: ['normal', 'high', 'low', 'ungroupable', 'long_stay', 'special_review'],
   // cost in fen / 100 × factor × units per yuan
   linear: (_t, { factor }, p) => ({ a: new Decimal(0), m: factor.times(p.yuanToUnits ?? 1).dividedBy(100) }),
+  approx: (_t, { factor }, p, n) => ({ a: 0, m: (n(factor) * (p.yuanToUnits === null ? 1 : n(p.yuanToUnits))) / 100, scale: 0 }),
   explain: (c, { factor }, p) =>
     p.method === 'rate' ? `pay by_item: cost ${formatYuan(c.cost)} × ${factor}` : `pay by_item: cost ${formatYuan(c.cost)} × ${factor} × ${p.yuanToUnits} points per yuan`,
 } satisfies PayMode<{ mode: 'by_item'; factor: Decimal }>;

@@ -13,6 +13,7 @@ export const standardPlusExcess = {
   classes: ['high'],
   // standard + (cost / ref − k) × base = (standard − k × base) + cost × base / ref
   linear: (t) => ({ a: t!.standard.minus(t!.high!.k.times(t!.base)), m: t!.base.dividedBy(t!.ref) }),
+  approx: (t) => ({ a: t!.standard - t!.highK * t!.base, m: t!.base / t!.ref, scale: Math.abs(t!.standard) + Math.abs(t!.highK * t!.base) }),
   explain: (c) => {
     const t = c.terms!;
     return `pay standard_plus_excess: ${t.standard} + ${t.base} × (${formatYuan(c.cost)} / ${t.ref.dividedBy(100).toFixed(2)} − ${t.high!.k})`;

@@ -8,5 +8,6 @@ export const standard = {
   schema: z.strictObject({ mode: z.literal('standard') }),
   classes: ['normal', 'high', 'low', 'long_stay', 'special_review'],
   linear: (t) => ({ a: t!.standard, m: new Decimal(0) }),
+  approx: (t) => ({ a: t!.standard, m: 0, scale: Math.abs(t!.standard) }),
   explain: () => 'pay standard: the group\'s standard',
 } satisfies PayMode<{ mode: 'standard' }>;
