@@ -54,4 +54,11 @@ export function fenToDecimalYuan(fen: Fen): Decimal {
   return new Decimal(fen).dividedBy(100);
 }
 
+/**
+ * Decimals of 40 significant digits, for sums of products that must stay
+ * exact before one last division (Linear.exact): products of amounts, rates
+ * and coefficients can run past the default 20 digits.
+ */
+export const PreciseDecimal = Decimal.clone({ precision: 40 });
+
 export { Decimal };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataError, formatIssue } from '../src/errors.js';
-import { Decimal, formatYuan, parseYuan, type Fen } from '../src/money.js';
+import { Decimal, formatYuan, parseYuan, PreciseDecimal, type Fen } from '../src/money.js';
 import { Linear } from '../src/payment/linear.js';
 import { addCase, clearingAmount, emptyParts, mergeParts, settleHospitals, type SettlementCase } from '../src/payment/hospitals.js';
 import { parsePolicy, type Policy } from '../src/payment/policy.js';
@@ -239,7 +239,8 @@ describe('exact rounding of linear amounts', () => {
   it('always equals decimal.js rounding half up, ties and large values included', () => {
     fc.assert(
       fc.property(decimal, decimal, fc.integer({ min: 0, max: 10 ** 10 }), (a, m, x) => {
-        const want = a.plus(m.times(x)).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber() || 0;
+        // The exact value (40 digits hold every product here) rounded half up.
+        const want = new PreciseDecimal(a).plus(new PreciseDecimal(m).times(x)).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber() || 0;
         expect(new Linear(a, m).round(x)).toBe(want);
       }),
       { numRuns: 3000 },
@@ -253,6 +254,10 @@ describe('exact rounding of linear amounts', () => {
     // A non-terminating ratio (1/3) times 3/2 → 0.5 within decimal.js precision: decided by decimal.js.
     const third = new Decimal(1).dividedBy(3);
     expect(new Linear(new Decimal(0), third).round(3)).toBe(1);
+    // 3 × 5 / 6 = 2.5 exactly: the slope kept as a fraction and divided last finds the half (→ 3); as a decimal of
+    // 20 digits, 0.83333333333333333333, it gives 2.49999999999999999999 (→ 2).
+    expect(new Linear(new Decimal(0), new Decimal(5), new Decimal(6)).round(3)).toBe(3);
+    expect(new Linear(new Decimal(0), new Decimal(5).dividedBy(6)).round(3)).toBe(2);
   });
 
   it('filtered (the float filter alone, for tables of af and mf) answers as round does, or NaN where only decimal.js can say', () => {
@@ -300,6 +305,7 @@ describe('terms and rounding plans found from doubles', () => {
     expect(pricerOf('0.0275', ratePolicy({ rate: { default: '10' }, ...outliers('2', '0.4'), ...pay })).termsFor('A1', null, null)!.low!.under).toBe(11);
   });
 
+  const D = Decimal.clone({ precision: 60 });
   const dp = (min: number, max: number, decimals: number) => fc.integer({ min: Math.max(1, min * 10 ** decimals), max: max * 10 ** decimals }).map((n) => new Decimal(n).dividedBy(10 ** decimals).toString());
   const arb = fc.record({
     rw: fc.oneof(dp(0, 30, 4), dp(0, 2, 2)),
@@ -321,11 +327,12 @@ describe('terms and rounding plans found from doubles', () => {
         const policy = x.method === 'rate' ? ratePolicy({ rate: { default: x.rate }, ...over }) : pointPolicy({ points: { per_rw: 100, point_value: x.pointValue, fund_budget: '1', overall_mean_cost: '10000' }, ...over });
         const p = pricerOf(x.rw, policy, x.meanCost);
         const t = p.termsFor('A1', null, null)!;
-        // The exact values, from the decimals alone.
-        const unit = x.method === 'rate' ? new Decimal(x.rate) : new Decimal(100);
-        const standard = new Decimal(x.rw).times(unit).times(x.coefficient);
+        // The exact values, from the decimals alone, dividing last: a division that ends (a half fen does) is exact.
+        const unit = x.method === 'rate' ? new D(x.rate) : new D(100);
+        const base = new D(x.rw).times(unit);
+        const standard = base.times(x.coefficient);
         const fen = x.method === 'rate' ? standard.times(100) : standard.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).times(x.pointValue).times(100);
-        const ref = x.reference === 'mean_cost' ? new Decimal(x.meanCost).times(100) : x.method === 'rate' ? standard.times(100) : standard.times(x.pointValue).times(100);
+        const ref = x.reference === 'mean_cost' ? new D(x.meanCost).times(100) : x.method === 'rate' ? standard.times(100) : standard.times(x.pointValue).times(100);
         expect(t.standardFen).toBe(fen.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
         expect(t.ref.toString()).toBe(ref.toString());
         expect(t.high!.over).toBe(ref.times(x.high).floor().toNumber());
@@ -337,14 +344,15 @@ describe('terms and rounding plans found from doubles', () => {
           const exact = m.linear(t, e as never, p.terms);
           const f = m.approx(t.approx, e as never, p.terms, (d) => d.toNumber());
           expect(Math.abs(f.a - exact.a.toNumber())).toBeLessThanOrEqual(1e-13 * Math.max(f.scale, Math.abs(f.a)) + 1e-300);
-          expect(Math.abs(f.m - exact.m.toNumber())).toBeLessThanOrEqual(1e-13 * Math.abs(exact.m.toNumber()));
+          const slope = exact.m.dividedBy(exact.d ?? 1).toNumber();
+          expect(Math.abs(f.m - slope)).toBeLessThanOrEqual(1e-13 * Math.abs(slope));
         }
         // Payments, by the trace path and the usual one, against decimal.js.
         for (const cost of [...x.costs, t.high!.over, t.high!.over + 1, t.low!.under - 1, t.low!.under]) {
-          let units: Decimal;
-          if (new Decimal(cost).greaterThan(ref.times(x.high))) units = standard.plus(new Decimal(cost).dividedBy(ref).minus(x.high).times(standard.dividedBy(x.coefficient)));
-          else if (new Decimal(cost).lessThan(ref.times(x.low))) units = standard.times(cost).dividedBy(ref);
-          else units = null!;
+          let units: Decimal | null;
+          if (new D(cost).greaterThan(ref.times(x.high))) units = standard.minus(base.times(x.high)).plus(base.times(cost).dividedBy(ref));
+          else if (new D(cost).lessThan(ref.times(x.low))) units = standard.times(cost).dividedBy(ref);
+          else units = null;
           const r = p.price(input({ drg: 'A1', cost, hospitalLevel: null, hospitalId: null }));
           if (units === null) expect(r.payment).toBe(t.standardFen);
           else if (x.method === 'rate') expect(r.payment).toBe(units.times(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
@@ -352,7 +360,9 @@ describe('terms and rounding plans found from doubles', () => {
           expect(p.price(input({ drg: 'A1', cost, hospitalLevel: null, hospitalId: null }), true).payment).toBe(r.payment);
         }
       }),
-      { numRuns: 1500 },
+      // A high case paid exactly 502,978,775.5 fen (→ 776); one paid 195.5 fen (→ 196) through a slope of 1 / 195;
+      // a low case of 0.53125 points (→ 0.5313) through a slope of 1 / 480.
+      { numRuns: 1500, examples: [[{ rw: '1.25', rate: '11.9', coefficient: '0.16', high: '2', low: '0.01', meanCost: '100', pointValue: '1', reference: 'standard', method: 'rate', costs: [0, 0, 80477042, 0, 0] }], [{ rw: '0.26', rate: '7.5', coefficient: '1', high: '1.3', low: '0.01', meanCost: '100', pointValue: '1', reference: 'standard', method: 'rate', costs: [254, 0, 0, 0, 0] }], [{ rw: '0.07', rate: '1', coefficient: '0.19', high: '1', low: '0.4', meanCost: '100', pointValue: '4.8', reference: 'standard', method: 'points', costs: [255, 0, 0, 0, 0] }]] },
     );
   });
 });

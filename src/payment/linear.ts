@@ -9,64 +9,72 @@
  * the decimal would; otherwise (and for very large values) decimal.js decides.
  * That holds too for a line known first as doubles (Linear.lazy), whose
  * doubles are within 1e-13 of the exact values: its decimals are then made
- * only when a rounding needs them.
+ * only when a rounding needs them. The slope is a fraction m / d, divided
+ * last, so that a half reached through a slope that does not terminate (1/3
+ * of 1.5) is still found to be a half.
  */
-import { Decimal } from '../money.js';
+import { Decimal, PreciseDecimal } from '../money.js';
+
+const ONE = new Decimal(1);
+
+/** The exact terms of a line: a + x·m / d. */
+export interface ExactLine {
+  readonly a: Decimal;
+  readonly m: Decimal;
+  readonly d: Decimal;
+}
 
 export class Linear {
-  /** a and m as doubles, for {@link Linear.filtered} on copies kept elsewhere. */
+  /** a and the slope m / d as doubles, for {@link Linear.filtered} on copies kept elsewhere. */
   readonly af: number;
   readonly mf: number;
-  private exactA: Decimal | undefined;
-  private exactM: Decimal | undefined;
-  private make: (() => { readonly a: Decimal; readonly m: Decimal }) | null;
+  private line: ExactLine | undefined;
+  private make: (() => ExactLine) | null;
 
-  /** The line of exact a and m. */
-  constructor(a: Decimal, m: Decimal);
+  /** The line a + x·m / d of exact decimals. */
+  constructor(a: Decimal, m: Decimal, d?: Decimal);
   /** See {@link Linear.lazy}. */
-  constructor(af: number, mf: number, make: () => { readonly a: Decimal; readonly m: Decimal });
-  constructor(a: Decimal | number, m: Decimal | number, make?: () => { readonly a: Decimal; readonly m: Decimal }) {
+  constructor(af: number, mf: number, make: () => ExactLine);
+  constructor(a: Decimal | number, m: Decimal | number, dOrMake?: Decimal | (() => ExactLine)) {
     // One order of assignments on both paths: one shape of object.
-    const exact = typeof a !== 'number';
-    this.af = exact ? a.toNumber() : a;
-    this.mf = typeof m !== 'number' ? m.toNumber() : m;
-    this.exactA = exact ? a : undefined;
-    this.exactM = typeof m !== 'number' ? m : undefined;
-    this.make = make ?? null;
+    if (typeof a === 'number') {
+      this.af = a;
+      this.mf = m as number;
+      this.line = undefined;
+      this.make = dOrMake as () => ExactLine;
+    } else {
+      const d = (dOrMake as Decimal | undefined) ?? ONE;
+      this.af = a.toNumber();
+      this.mf = (m as Decimal).toNumber() / d.toNumber();
+      this.line = { a, m: m as Decimal, d };
+      this.make = null;
+    }
   }
 
   /**
-   * A line known first as doubles: `af` and `mf` within 1e-13 of the exact
-   * values' magnitudes (see PayMode.approx), and `make` giving the exact
-   * decimals, called only when the filter cannot decide a rounding (or `a`
-   * or `m` is read). Decimal arithmetic then runs for ties alone.
+   * A line known first as doubles: `af` and `mf` (the slope) within 1e-13
+   * of the exact values' magnitudes (see PayMode.approx), and `make` giving
+   * the exact decimals, called only when the filter cannot decide a rounding
+   * (or `a` or `m` is read). Decimal arithmetic then runs for ties alone.
    */
-  static lazy(af: number, mf: number, make: () => { readonly a: Decimal; readonly m: Decimal }): Linear {
+  static lazy(af: number, mf: number, make: () => ExactLine): Linear {
     return new Linear(af, mf, make);
   }
 
-  /** The exact a (decimal.js). */
-  get a(): Decimal {
-    if (this.exactA === undefined) this.build();
-    return this.exactA!;
+  /** The exact terms (decimal.js), made on first use for a lazy line. */
+  get exactLine(): ExactLine {
+    if (this.line === undefined) {
+      this.line = this.make!();
+      this.make = null;
+    }
+    return this.line;
   }
 
-  /** The exact m (decimal.js). */
-  get m(): Decimal {
-    if (this.exactM === undefined) this.build();
-    return this.exactM!;
-  }
-
-  private build(): void {
-    const { a, m } = this.make!();
-    this.exactA = a;
-    this.exactM = m;
-    this.make = null;
-  }
-
-  /** The exact value a + x·m (decimal.js). */
+  /** The exact value a + x·m / d: the sum over d, divided last (40 digits), so that a value that ends, a half above all, is exact. */
   exact(x: number): Decimal {
-    return this.m.isZero() ? this.a : this.a.plus(this.m.times(x));
+    const { a, m, d } = this.exactLine;
+    if (m.isZero()) return a;
+    return new PreciseDecimal(a).times(d).plus(new PreciseDecimal(m).times(x)).dividedBy(d);
   }
 
   /** a + x·m rounded half up (away from zero) to a whole number. */

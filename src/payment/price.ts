@@ -185,10 +185,11 @@ export class Pricer {
     this.pointDecimals = policy.points?.decimals ?? 4;
     this.pointScale = new Decimal(10).pow(this.pointDecimals);
     const p = policy.points;
-    this.pointFen = p !== undefined ? new Linear(new Decimal(0), p.point_value.times(100).dividedBy(this.pointScale)) : null;
+    this.pointFen = p !== undefined ? new Linear(new Decimal(0), p.point_value.times(100), this.pointScale) : null;
     this.terms = {
       method: policy.method,
       yuanToUnits: policy.method === 'rate' ? new Decimal(1) : p?.overall_mean_cost !== undefined ? p.per_rw.times(100).dividedBy(p.overall_mean_cost) : null,
+      yuanToUnitsParts: policy.method === 'points' && p?.overall_mean_cost !== undefined ? [p.per_rw.times(100), new Decimal(p.overall_mean_cost)] : null,
       losLimit: policy.outliers.long_stay?.los_over ?? null,
       reviewEnabled: policy.outliers.special_review !== undefined,
     };
@@ -654,9 +655,9 @@ export class Pricer {
       } else {
         const mode = payMode(entry.mode);
         const exact = () => {
-          const { a, m } = mode.linear(terms, entry, this.terms);
+          const { a, m, d } = mode.linear(terms, entry, this.terms);
           const scale = this.pointFen === null ? HUNDRED : this.pointScale;
-          return { a: a.times(scale), m: m.times(scale) };
+          return { a: a.times(scale), m: m.times(scale), d: d ?? ONE };
         };
         // The doubles serve unless the terms of a cancel out (a far smaller than what it is made of): then the exact line.
         const f = mode.approx(terms?.approx ?? null, entry, this.terms, this.numberOf);
@@ -746,7 +747,8 @@ function unpriced(review: boolean, patientShare: Fen | null, note: PriceNote, tr
 
 const HUNDRED = new Decimal(100);
 
-const exactLine = (e: { readonly a: Decimal; readonly m: Decimal }): Linear => new Linear(e.a, e.m);
+const ONE = new Decimal(1);
+const exactLine = (e: { readonly a: Decimal; readonly m: Decimal; readonly d: Decimal }): Linear => new Linear(e.a, e.m, e.d);
 
 /** The exact decimals of a group's terms (see GroupTerms). */
 interface ExactTerms {

@@ -85,6 +85,8 @@ export interface PolicyTerms {
   readonly method: PaymentMethod;
   /** Yuan → units: 1 for rates, points per RW / overall mean cost for points. */
   readonly yuanToUnits: Decimal | null;
+  /** The same ratio as a fraction [numerator, denominator] (points per RW × 100, overall mean cost in fen), for exact slopes. */
+  readonly yuanToUnitsParts: readonly [Decimal, Decimal] | null;
   readonly losLimit: number | null;
   readonly reviewEnabled: boolean;
 }
@@ -140,8 +142,10 @@ export const ANY_COST: CostRange = Object.freeze({ min: -Infinity, max: Infinity
 
 /**
  * A way of paying a class of cases. Every mode pays an amount linear in the
- * case's cost: units (yuan or points) = a + cost in fen × m, with a and m
- * fixed per group, so they are computed once per group and class.
+ * case's cost: units (yuan or points) = a + cost in fen × m / d, with a, m
+ * and d fixed per group, so they are computed once per group and class. The
+ * slope is kept as a fraction, divided last: an amount of exactly half a fen
+ * (or point unit) is then found exactly, even where m / d does not terminate.
  */
 export interface PayMode<P extends { mode: string }> {
   readonly mode: P['mode'];
@@ -149,12 +153,12 @@ export interface PayMode<P extends { mode: string }> {
   readonly schema: z.ZodType<P>;
   /** Classes the mode can pay (it needs what they provide, e.g. a multiple). */
   readonly classes: readonly OutlierClass[];
-  /** The amount's terms: units = a + cost (fen) × m. `t` is null only for ungroupable cases. */
-  linear(t: GroupTerms | null, params: P, p: PolicyTerms): { readonly a: Decimal; readonly m: Decimal };
+  /** The amount's terms: units = a + cost (fen) × m / d (d 1 when not given). `t` is null only for ungroupable cases. */
+  linear(t: GroupTerms | null, params: P, p: PolicyTerms): { readonly a: Decimal; readonly m: Decimal; readonly d?: Decimal };
   /**
-   * The same formula as {@link linear} on doubles: a and m within a few
-   * units in the last place of `scale`, the sum of the magnitudes a is
-   * made of (|a| itself unless terms cancel), and of |m|. `n` gives a
+   * The same formula as {@link linear} on doubles: a and m (the slope m / d)
+   * within a few units in the last place of `scale`, the sum of the
+   * magnitudes a is made of (|a| itself unless terms cancel), and of |m|. `n` gives a
    * decimal of the params or policy as a double. Pricing takes these
    * doubles wherever they decide the rounding beyond doubt and calls
    * `linear` otherwise (Linear), so the two must state one formula; a test

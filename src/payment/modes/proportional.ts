@@ -11,7 +11,7 @@ export const proportional = {
   mode: 'proportional',
   schema: z.strictObject({ mode: z.literal('proportional'), apply_coefficient: z.boolean().optional() }),
   classes: ['normal', 'high', 'low', 'long_stay', 'special_review'],
-  linear: (t, params) => ({ a: new Decimal(0), m: (params.apply_coefficient === true ? t!.base.times(t!.coefficient) : t!.base).dividedBy(t!.ref) }),
+  linear: (t, params) => ({ a: new Decimal(0), m: params.apply_coefficient === true ? t!.base.times(t!.coefficient) : t!.base, d: t!.ref }),
   approx: (t, params) => ({ a: 0, m: (params.apply_coefficient === true ? t!.base * t!.coefficient : t!.base) / t!.ref, scale: 0 }),
   explain: (c, params) => {
     const t = c.terms!;

@@ -12,7 +12,7 @@ export const standardPlusExcess = {
   schema: z.strictObject({ mode: z.literal('standard_plus_excess') }),
   classes: ['high'],
   // standard + (cost / ref − k) × base = (standard − k × base) + cost × base / ref
-  linear: (t) => ({ a: t!.standard.minus(t!.high!.k.times(t!.base)), m: t!.base.dividedBy(t!.ref) }),
+  linear: (t) => ({ a: t!.standard.minus(t!.high!.k.times(t!.base)), m: t!.base, d: t!.ref }),
   approx: (t) => ({ a: t!.standard - t!.highK * t!.base, m: t!.base / t!.ref, scale: Math.abs(t!.standard) + Math.abs(t!.highK * t!.base) }),
   explain: (c) => {
     const t = c.terms!;
