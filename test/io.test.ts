@@ -38,8 +38,12 @@ describe('RecordSplitter', () => {
   it('splits at newlines outside quotes and counts lines', () => {
     const text = 'a,b\n1,"x\ny"\n2,z\n';
     const b = feed(text, []);
-    expect(b).toHaveLength(1);
-    expect(b[0]).toMatchObject({ firstLine: 1, records: 3, multiline: true });
+    // The record of two lines gets a batch of its own; the records of one line around it are not multiline batches.
+    expect(b.map((x) => [x.firstLine, x.records, x.multiline])).toEqual([
+      [1, 1, false],
+      [2, 1, true],
+      [4, 1, false],
+    ]);
     expect(records(b)).toEqual([
       { line: 1, text: 'a,b\n' },
       { line: 2, text: '1,"x\ny"\n' },
@@ -90,9 +94,12 @@ describe('RecordSplitter', () => {
     fc.assert(
       fc.property(doc, fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 20 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 5 }), (text, chunks, target, max) => {
         const whole = records(feed(text, []));
-        const parts = records(feed(text, chunks, target, max));
+        const batches = feed(text, chunks, target, max);
+        const parts = records(batches);
         expect(parts).toEqual(whole);
         expect(parts.map((r) => r.text).join('')).toBe(text);
+        // A batch is multiline exactly when it is one record of several lines.
+        for (const b of batches) expect(b.multiline).toBe(b.records === 1 && records([b])[0]!.text.replace(/\r?\n$/, '').includes('\n'));
       }),
       { numRuns: 1500, seed: 3 },
     );

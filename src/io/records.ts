@@ -219,14 +219,25 @@ export class RecordSplitter<T = string> {
     }
   }
 
-  /** The current record ends at `end` and spans `lines` physical lines. */
+  /**
+   * The current record ends at `end` and spans `lines` physical lines. A
+   * record of several lines gets a batch of its own: the records of one line
+   * around it stay in batches that are not `multiline`, which the jobs' fused
+   * readers take line by line (a multiline batch is read record by record, at
+   * several times the cost per row).
+   */
   private closeRecord(end: number, lines: number, out: RecordBatch<T>[]): void {
+    if (lines > 1 && this.batchRecords > 0) {
+      const cut = this.recStart;
+      this.flush(out);
+      end -= cut;
+    }
     this.batchRecords++;
     this.batchLines += lines;
     if (lines > 1) this.batchMultiline = true;
     this.recLines = 0;
     this.recStart = end;
-    if (this.recStart >= this.targetBytes || this.batchRecords >= this.maxRecords || this.headerPending) {
+    if (this.recStart >= this.targetBytes || this.batchRecords >= this.maxRecords || this.headerPending || lines > 1) {
       this.headerPending = false;
       this.flush(out);
     }
