@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { arenaByteOps, MAX_RECORD_LINES, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
+import { arenaByteOps, MAX_RECORD_LINES, MIN_RUN, RecordSplitter, splitRecords, type RecordBatch } from '../src/io/records.js';
 import { parseBatch, splitQuoteFree } from '../src/io/rows.js';
 
 /** Records with their first line, from batches. */
@@ -38,12 +38,8 @@ describe('RecordSplitter', () => {
   it('splits at newlines outside quotes and counts lines', () => {
     const text = 'a,b\n1,"x\ny"\n2,z\n';
     const b = feed(text, []);
-    // The record of two lines gets a batch of its own; the records of one line around it are not multiline batches.
-    expect(b.map((x) => [x.firstLine, x.records, x.multiline])).toEqual([
-      [1, 1, false],
-      [2, 1, true],
-      [4, 1, false],
-    ]);
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ firstLine: 1, records: 3, multiline: true });
     expect(records(b)).toEqual([
       { line: 1, text: 'a,b\n' },
       { line: 2, text: '1,"x\ny"\n' },
@@ -87,6 +83,31 @@ describe('RecordSplitter', () => {
     expect(rs).toHaveLength(lines.length - 1);
   });
 
+  it(`keeps runs of ${MIN_RUN} one-line records out of batches with a record of several lines, without making many small batches`, () => {
+    const one = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i},x`);
+    const many = (tag: string) => [`${tag},"a`, 'b"'];
+    const check = (rows: string[], chunks: number[]) => {
+      const text = `${rows.join('\n')}\n`;
+      const batches = feed(text, chunks);
+      expect(records(batches).map((r) => r.text).join('')).toBe(text);
+      for (const b of batches) {
+        const rs = records([b]).map((r) => r.text.slice(0, -1).includes('\n'));
+        expect(b.multiline).toBe(rs.includes(true));
+        // In a batch with a record of several lines, no run of one-line records reaches MIN_RUN.
+        if (b.multiline) expect(Math.max(...rs.join('').split('true').map((x) => x.split('false').length - 1))).toBeLessThan(MIN_RUN);
+      }
+      return batches;
+    };
+    // Sparse records of several lines, as in real files: each run of one-line records is a batch of its own.
+    const sparse = check([...one(600, 'a'), ...many('m1'), ...one(10, 'b'), ...many('m2'), ...one(700, 'c'), ...many('m3')], []);
+    expect(sparse.map((b) => [b.records, b.multiline])).toEqual([[600, false], [12, true], [700, false], [1, true]]);
+    // Short runs between them stay mixed: one batch, not thousands.
+    const alternating = check(Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? many(`m${i}`) : one(1, `s${i}`))).flat(), [7, 3]);
+    expect(alternating).toHaveLength(1);
+    // Whatever the chunking.
+    expect(check([...one(300, 'a'), ...many('m'), ...one(300, 'b')], [1, 2, 5, 9]).map((b) => [b.records, b.multiline])).toEqual([[300, false], [1, true], [300, false]]);
+  });
+
   it('gives the same records and lines whatever the chunking and batch size', () => {
     const cell = fc.oneof(fc.constantFrom('', 'a', 'K35.300', ' ', '"q"', '"a,b"', '"x\ny"', '"e""f"', 'z"'), fc.stringMatching(/^[a-z0-9 .|]{0,5}$/));
     const row = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cs) => cs.join(','));
@@ -98,8 +119,8 @@ describe('RecordSplitter', () => {
         const parts = records(batches);
         expect(parts).toEqual(whole);
         expect(parts.map((r) => r.text).join('')).toBe(text);
-        // A batch is multiline exactly when it is one record of several lines.
-        for (const b of batches) expect(b.multiline).toBe(b.records === 1 && records([b])[0]!.text.replace(/\r?\n$/, '').includes('\n'));
+        // A batch is multiline exactly when one of its records spans several lines.
+        for (const b of batches) expect(b.multiline).toBe(records([b]).some((r) => r.text.replace(/\r?\n$/, '').includes('\n')));
       }),
       { numRuns: 1500, seed: 3 },
     );

@@ -19,6 +19,9 @@
 /** Longest run of physical lines one quoted record may span. */
 export const MAX_RECORD_LINES = 100;
 
+/** The shortest run of one-line records kept apart from records of several lines (see RecordSplitter.closeRecord). */
+export const MIN_RUN = 256;
+
 export interface RecordBatch<T = string> {
   /** Complete records, concatenated with their line endings. */
   readonly text: T;
@@ -110,6 +113,9 @@ export class RecordSplitter<T = string> {
   private batchRecords = 0;
   private batchLines = 0;
   private batchMultiline = false;
+  /** The run of one-line records that ends the current batch: where it starts in buf, and its length. */
+  private runAt = 0;
+  private runRecords = 0;
   /** Physical line of the first record of the current batch. */
   private batchFirstLine = 1;
   /** Until the first record is out, batches hold one record (the header). */
@@ -220,27 +226,57 @@ export class RecordSplitter<T = string> {
   }
 
   /**
-   * The current record ends at `end` and spans `lines` physical lines. A
-   * record of several lines gets a batch of its own: the records of one line
-   * around it stay in batches that are not `multiline`, which the jobs' fused
-   * readers take line by line (a multiline batch is read record by record, at
-   * several times the cost per row).
+   * The current record ends at `end` and spans `lines` physical lines.
+   *
+   * A job reads a batch with a record of several lines with its generic
+   * reader, record by record, at several times the cost per row of the
+   * fused readers; so records of several lines are kept apart from long runs
+   * of one-line records. A run of {@link MIN_RUN} one-line records is cut
+   * from the records of several lines before it, and ends its batch when a
+   * record of several lines follows it. Shorter runs stay mixed with such
+   * records, so that no input makes many small batches.
    */
   private closeRecord(end: number, lines: number, out: RecordBatch<T>[]): void {
-    if (lines > 1 && this.batchRecords > 0) {
-      const cut = this.recStart;
-      this.flush(out);
-      end -= cut;
+    if (lines > 1) {
+      if (this.runRecords >= MIN_RUN) {
+        // The batch is that run alone (see below): it goes out before this record.
+        const at = this.recStart;
+        this.flush(out);
+        end -= at;
+      }
+      this.runRecords = 0;
+      this.batchMultiline = true;
+    } else {
+      if (this.runRecords === 0) this.runAt = this.recStart;
+      this.runRecords++;
     }
     this.batchRecords++;
     this.batchLines += lines;
-    if (lines > 1) this.batchMultiline = true;
     this.recLines = 0;
     this.recStart = end;
-    if (this.recStart >= this.targetBytes || this.batchRecords >= this.maxRecords || this.headerPending || lines > 1) {
+    if (this.batchMultiline && this.runRecords === MIN_RUN) this.flushBeforeRun(out);
+    if (this.recStart >= this.targetBytes || this.batchRecords >= this.maxRecords || this.headerPending) {
       this.headerPending = false;
       this.flush(out);
     }
+  }
+
+  /** Emit the records before the current run of one-line records (a batch with a record of several lines); the run stays. */
+  private flushBeforeRun(out: RecordBatch<T>[]): void {
+    const ops = this.ops;
+    const at = this.runAt;
+    const records = this.batchRecords - this.runRecords;
+    const lines = this.batchLines - this.runRecords;
+    out.push({ text: ops.slice(this.buf, 0, at), firstLine: this.batchFirstLine, records, multiline: true });
+    this.buf = ops.slice(this.buf, at, ops.length(this.buf));
+    this.pos -= at;
+    if (this.nextQuote !== -1) this.nextQuote -= at;
+    this.recStart -= at;
+    this.runAt = 0;
+    this.batchFirstLine += lines;
+    this.batchRecords -= records;
+    this.batchLines -= lines;
+    this.batchMultiline = false;
   }
 
   /** Close the current record after its first physical line (a broken quote); scanning resumes there. */
@@ -268,6 +304,8 @@ export class RecordSplitter<T = string> {
     this.batchRecords = 0;
     this.batchLines = 0;
     this.batchMultiline = false;
+    this.runAt = 0;
+    this.runRecords = 0;
   }
 }
 
