@@ -263,19 +263,8 @@ export class RecordSplitter<T = string> {
 
   /** Emit the records before the current run of one-line records (a batch with a record of several lines); the run stays. */
   private flushBeforeRun(out: RecordBatch<T>[]): void {
-    const ops = this.ops;
-    const at = this.runAt;
-    const records = this.batchRecords - this.runRecords;
-    const lines = this.batchLines - this.runRecords;
-    out.push({ text: ops.slice(this.buf, 0, at), firstLine: this.batchFirstLine, records, multiline: true });
-    this.buf = ops.slice(this.buf, at, ops.length(this.buf));
-    this.pos -= at;
-    if (this.nextQuote !== -1) this.nextQuote -= at;
-    this.recStart -= at;
+    this.emit(out, this.runAt, this.batchRecords - this.runRecords, this.batchLines - this.runRecords, true);
     this.runAt = 0;
-    this.batchFirstLine += lines;
-    this.batchRecords -= records;
-    this.batchLines -= lines;
     this.batchMultiline = false;
   }
 
@@ -293,19 +282,26 @@ export class RecordSplitter<T = string> {
   /** Emit the closed records of the current batch, keeping the incomplete tail. */
   private flush(out: RecordBatch<T>[]): void {
     if (this.batchRecords === 0) return;
-    const ops = this.ops;
-    out.push({ text: ops.slice(this.buf, 0, this.recStart), firstLine: this.batchFirstLine, records: this.batchRecords, multiline: this.batchMultiline });
-    const cut = this.recStart;
-    this.buf = ops.slice(this.buf, cut, ops.length(this.buf));
-    this.pos -= cut;
-    if (this.nextQuote !== -1) this.nextQuote -= cut;
-    this.recStart = 0;
-    this.batchFirstLine += this.batchLines;
-    this.batchRecords = 0;
-    this.batchLines = 0;
+    this.emit(out, this.recStart, this.batchRecords, this.batchLines, this.batchMultiline);
     this.batchMultiline = false;
     this.runAt = 0;
     this.runRecords = 0;
+  }
+
+  /**
+   * Emit the first `records` closed records of the current batch, which end
+   * at `at` in buf and span `lines` physical lines, and rebase what stays.
+   */
+  private emit(out: RecordBatch<T>[], at: number, records: number, lines: number, multiline: boolean): void {
+    const ops = this.ops;
+    out.push({ text: ops.slice(this.buf, 0, at), firstLine: this.batchFirstLine, records, multiline });
+    this.buf = ops.slice(this.buf, at, ops.length(this.buf));
+    this.pos -= at;
+    if (this.nextQuote !== -1) this.nextQuote -= at;
+    this.recStart -= at;
+    this.batchFirstLine += lines;
+    this.batchRecords -= records;
+    this.batchLines -= lines;
   }
 }
 

@@ -237,7 +237,12 @@ export class Pricer {
   }
 
   private coefIdx(hospitalId: string | null, level: number | null): number {
-    return this.slotCoef(hospitalId !== null && this.hospitalSlot.size > 0 ? (this.hospitalSlot.get(hospitalId) ?? 0) : 0, level);
+    return this.slotCoef(this.hospitalSlotOf(hospitalId), level);
+  }
+
+  /** A hospital's slot within a level (see hospitalSlot): 0 for a hospital without a coefficient of its own. */
+  private hospitalSlotOf(hospitalId: string | null): number {
+    return hospitalId !== null && this.hospitalSlot.size > 0 ? (this.hospitalSlot.get(hospitalId) ?? 0) : 0;
   }
 
   /** The coefficient index of hospital slot `h` (0: none of its own) at a level: the hospital's own, else its level's (no level: the default). */
@@ -269,9 +274,7 @@ export class Pricer {
    */
   private slotAt(drgIndex: number, hospitalId: string | null, hospitalLevel: number | null): number {
     const level = hospitalLevel !== null && Number.isInteger(hospitalLevel) && hospitalLevel >= 1 && hospitalLevel <= 9 ? hospitalLevel : 0;
-    let h = 0;
-    if (hospitalId !== null && this.hospitalSlot.size > 0) h = this.hospitalSlot.get(hospitalId) ?? 0;
-    return drgIndex * this.slots + level * this.perLevel + h;
+    return drgIndex * this.slots + level * this.perLevel + this.hospitalSlotOf(hospitalId);
   }
 
   /** Build the entry of a slot (see {@link slotAt}). */
@@ -521,6 +524,8 @@ export class Pricer {
     const byMean = policy.outliers.reference === 'mean_cost';
     let standardPoints: Decimal | null = null;
     let standardFen: number;
+    // The exact decimals, made at most once, when first asked for.
+    let exact: ExactTerms | undefined;
     let make: () => ExactTerms;
     // Doubles: base and standard in units, the reference in fen.
     let base: number;
@@ -536,16 +541,19 @@ export class Pricer {
     const coefficientText = this.textOf(coefficient);
     if (policy.method === 'rate') {
       const rate = (lk !== undefined ? policy.rate!.by_level?.[lk] : undefined) ?? policy.rate!.default;
+      make = () => {
+        if (exact === undefined) {
+          const b = rw.times(rate);
+          const st = b.times(coefficient);
+          exact = { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(100) };
+        }
+        return exact;
+      };
       base = num(rw) * num(rate);
       standard = base * num(coefficient);
       const fen = Linear.filtered(standard * 100, 0, 0);
-      standardFen = fen === fen ? fen : roundFen(rw.times(rate).times(coefficient).times(100));
+      standardFen = fen === fen ? fen : roundFen(make().standard.times(100));
       ref = byMean ? w.meanCost! : standard * 100;
-      make = () => {
-        const b = rw.times(rate);
-        const st = b.times(coefficient);
-        return { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(100) };
-      };
       standardText = formatYuan(standardFen);
       how = `RW ${rwText} × rate ${this.textOf(rate)} × coefficient ${coefficientText} = ${standardText}`;
     } else {
@@ -555,8 +563,8 @@ export class Pricer {
       const st = b.times(coefficient);
       const sp = (standardPoints = st.toDecimalPlaces(this.pointDecimals, Decimal.ROUND_HALF_UP));
       standardFen = roundFen(sp.times(pts.point_value).times(100));
-      const exact = { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(pts.point_value).times(100) };
-      make = () => exact;
+      const made = { base: b, standard: st, ref: byMean ? new Decimal(w.meanCost!) : st.times(pts.point_value).times(100) };
+      make = () => made;
       base = w.points !== null ? num(w.points) : num(rw) * num(pts.per_rw);
       standard = base * num(coefficient);
       ref = byMean ? w.meanCost! : standard * num(pts.point_value) * 100;
@@ -654,15 +662,16 @@ export class Pricer {
         plan = { fixed: { class: cls, mode: entry.mode, points: terms!.standardPoints, payment: terms!.standardFen }, linear: null };
       } else {
         const mode = payMode(entry.mode);
+        // Units → what the plan rounds: fen (rate method) or points scaled by 10^decimals.
+        const unit = this.pointFen === null ? HUNDRED : this.pointScale;
+        const unitF = this.pointFen === null ? 100 : 10 ** this.pointDecimals;
         const exact = () => {
           const { a, m, d } = mode.linear(terms, entry, this.terms);
-          const scale = this.pointFen === null ? HUNDRED : this.pointScale;
-          return { a: a.times(scale), m: m.times(scale), d: d ?? ONE };
+          return { a: a.times(unit), m: m.times(unit), d: d ?? ONE };
         };
         // The doubles serve unless the terms of a cancel out (a far smaller than what it is made of): then the exact line.
         const f = mode.approx(terms?.approx ?? null, entry, this.terms, this.numberOf);
-        const scale = this.pointFen === null ? 100 : 10 ** this.pointDecimals;
-        const linear = f.scale <= 64 * Math.abs(f.a) ? Linear.lazy(f.a * scale, f.m * scale, exact) : exactLine(exact());
+        const linear = f.scale <= 64 * Math.abs(f.a) ? Linear.lazy(f.a * unitF, f.m * unitF, exact) : exactLine(exact());
         plan = { fixed: null, linear };
       }
       plans[k] = plan;
@@ -759,8 +768,6 @@ interface ExactTerms {
 
 /** Terms whose decimals are made when first read (most terms never need them: see Pricer.compileTerms). */
 class LazyTerms implements GroupTerms {
-  private exact: ExactTerms | undefined = undefined;
-
   constructor(
     readonly id: number,
     readonly drg: string,
@@ -775,19 +782,20 @@ class LazyTerms implements GroupTerms {
     readonly how: string,
     readonly text: GroupTerms['text'],
     readonly approx: TermsApprox,
+    /** The exact decimals, made on its first call and kept. */
     private readonly make: () => ExactTerms,
   ) {}
 
   get base(): Decimal {
-    return (this.exact ??= this.make()).base;
+    return this.make().base;
   }
 
   get standard(): Decimal {
-    return (this.exact ??= this.make()).standard;
+    return this.make().standard;
   }
 
   get ref(): Decimal {
-    return (this.exact ??= this.make()).ref;
+    return this.make().ref;
   }
 
   /** Every field, the decimals included, as a plain object would give them. */
